@@ -1,0 +1,114 @@
+//! The `anteroom` command.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use anteroom::cli::{Cli, Command, DataArgs, KeysCommand, ServeArgs};
+use anteroom::keys;
+use anteroom::server::{self, DATABASE_FILE, ServerOptions};
+use anteroom_api::{Clock, SystemClock};
+use anteroom_domain::Timeouts;
+use anteroom_store::SqliteStore;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr, so stdout carries only what scripts read.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("ANTEROOM_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Keys { data, command } => manage_keys(data, command).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let options = ServerOptions {
+        listen: args.listen,
+        data_dir: args.data.data_dir,
+        api_url: args.api_url,
+        app_url: args.app_url,
+        timeouts: Timeouts {
+            idle: time::Duration::seconds(i64::from(args.idle_timeout)),
+            empty: time::Duration::seconds(i64::from(args.empty_timeout)),
+        },
+        tls: args.tls_cert.zip(args.tls_key),
+        api_key: std::env::var("ANTEROOM_API_KEY").ok(),
+        clock: Arc::new(SystemClock),
+        sweep_every: Duration::from_secs(1),
+    };
+    let mut running = server::start(options).await?;
+
+    let mut out = std::io::stdout().lock();
+    if let Some(key) = &running.first_key {
+        writeln!(
+            out,
+            "anteroom created the team \"default\"; its API key, shown only now:"
+        )?;
+        writeln!(out, "  {key}")?;
+    }
+    writeln!(
+        out,
+        "anteroom ready api={} app={}",
+        running.api_url, running.app_url
+    )?;
+    out.flush()?;
+    drop(out);
+
+    tokio::select! {
+        result = running.wait() => result,
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down");
+            running.shutdown().await
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+async fn manage_keys(data: DataArgs, command: KeysCommand) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&data.data_dir)
+        .with_context(|| format!("creating {}", data.data_dir.display()))?;
+    let store = SqliteStore::open(&data.data_dir.join(DATABASE_FILE)).await?;
+    let now = SystemClock.now();
+    let result = match command {
+        KeysCommand::Create { team } => {
+            let (id, plain) = keys::create(&store, &team, now).await?;
+            println!("{plain}");
+            eprintln!("created key {id} for team {team}; it is shown only now");
+            Ok(())
+        }
+        KeysCommand::List => keys::list(&store).await,
+        KeysCommand::Revoke { id } => keys::revoke(&store, &id, now).await,
+    };
+    store.close().await;
+    result
+}

@@ -1,0 +1,157 @@
+//! Starting and stopping the server: store, state, listener, background
+//! tasks.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use tokio::task::JoinHandle;
+
+use anteroom_api::{ApiConfig, AppState, Clock, router};
+use anteroom_domain::Timeouts;
+use anteroom_store::{SqliteStore, Store};
+
+use crate::keys;
+
+/// Name of the database file inside the data folder.
+pub const DATABASE_FILE: &str = "anteroom.sqlite3";
+
+/// Everything needed to start a server.
+pub struct ServerOptions {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub api_url: Option<String>,
+    pub app_url: Option<String>,
+    pub timeouts: Timeouts,
+    /// PEM certificate chain and key, for HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// A key that must exist (`ANTEROOM_API_KEY`).
+    pub api_key: Option<String>,
+    pub clock: Arc<dyn Clock>,
+    /// How often idle and empty meetings are looked for.
+    pub sweep_every: Duration,
+}
+
+/// A server that is listening.
+pub struct RunningServer {
+    pub api_url: String,
+    pub app_url: String,
+    pub local_addr: SocketAddr,
+    pub state: AppState,
+    /// The key of the team made on this first start, to be shown once.
+    pub first_key: Option<String>,
+    store: SqliteStore,
+    handle: Handle,
+    serve: JoinHandle<std::io::Result<()>>,
+    sweeper: JoinHandle<()>,
+}
+
+/// Opens the store, binds the listener and starts serving.
+pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
+    std::fs::create_dir_all(&options.data_dir)
+        .with_context(|| format!("creating {}", options.data_dir.display()))?;
+    let store = SqliteStore::open(&options.data_dir.join(DATABASE_FILE))
+        .await
+        .context("opening the database")?;
+    let now = options.clock.now();
+    let first_key = match &options.api_key {
+        Some(key) => {
+            keys::ensure(&store, key, now).await?;
+            None
+        }
+        None => keys::first_start(&store, now).await?,
+    };
+
+    let listener = TcpListener::bind(options.listen)
+        .with_context(|| format!("listening on {}", options.listen))?;
+    listener.set_nonblocking(true)?;
+    let local_addr = listener.local_addr()?;
+    let scheme = if options.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let api_url = trim_slash(
+        options
+            .api_url
+            .unwrap_or_else(|| format!("{scheme}://localhost:{}", local_addr.port())),
+    );
+    let app_url = trim_slash(options.app_url.unwrap_or_else(|| format!("{api_url}/app")));
+
+    let config = ApiConfig {
+        api_url: api_url.clone(),
+        app_url: app_url.clone(),
+        timeouts: options.timeouts,
+    };
+    let shared: Arc<dyn Store> = Arc::new(store.clone());
+    let state = AppState::new(shared, options.clock.clone(), config);
+    let restored = state.meetings.restore().await?;
+    tracing::info!(restored, "running meetings picked up");
+
+    let app = router(state.clone()).into_make_service();
+    let handle = Handle::new();
+    let serve = match options.tls {
+        Some((cert, key)) => {
+            let tls = RustlsConfig::from_pem_file(&cert, &key)
+                .await
+                .with_context(|| format!("reading {} and {}", cert.display(), key.display()))?;
+            let server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+            tokio::spawn(server.serve(app))
+        }
+        None => {
+            let server = axum_server::from_tcp(listener).handle(handle.clone());
+            tokio::spawn(server.serve(app))
+        }
+    };
+    let sweeper = tokio::spawn(sweep(state.clone(), options.sweep_every));
+
+    Ok(RunningServer {
+        api_url,
+        app_url,
+        local_addr,
+        state,
+        first_key,
+        store,
+        handle,
+        serve,
+        sweeper,
+    })
+}
+
+fn trim_slash(url: String) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+/// Ends idle and empty meetings as their time comes.
+async fn sweep(state: AppState, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = state.meetings.sweep().await {
+            tracing::error!(%error, "ending idle meetings failed");
+        }
+    }
+}
+
+impl RunningServer {
+    /// Waits until the server stops by itself.
+    pub async fn wait(&mut self) -> anyhow::Result<()> {
+        (&mut self.serve).await??;
+        Ok(())
+    }
+
+    /// Stops accepting requests, lets running ones finish, and closes the
+    /// store.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.sweeper.abort();
+        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        self.serve.await??;
+        self.store.close().await;
+        Ok(())
+    }
+}
