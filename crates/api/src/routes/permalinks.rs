@@ -221,8 +221,8 @@ pub async fn list(
     responses(
         (status = 200, description = "the permalink (by id) or its meeting info (by token)", body = PermalinkResponse),
         (status = 200, description = "the meeting info, for a token", body = MeetingInfo),
-        (status = 401, description = "an id without a known API key", body = ErrorBody),
-        (status = 404, description = "unknown or deleted permalink or token", body = ErrorBody),
+        (status = 401, description = "an id with an unknown API key", body = ErrorBody),
+        (status = 404, description = "unknown or deleted permalink or token; an id without an API key", body = ErrorBody),
     )
 )]
 pub async fn show(
@@ -234,6 +234,11 @@ pub async fn show(
         tag_span(&RoomId::new(permalink.id.as_str()), None);
         let meeting = running(&state, &permalink).await?;
         return Ok(Json(MeetingInfo::new(&permalink, meeting.as_ref())).into_response());
+    }
+    // Without a key this can only have been a token: a waiting client must
+    // learn that it is unknown or deleted, and stop waiting (D15).
+    if auth::presented_key(&headers).is_none() {
+        return Err(ApiError::not_found("unknown permalink or token"));
     }
     let team = auth::team(&state, &headers).await?;
     let permalink = team_permalink(&state, &team, &key).await?;

@@ -1,0 +1,259 @@
+//! The test harness: a real server on a temporary SQLite file, reached
+//! through a real HTTP client, with a clock the test moves.
+
+#![allow(dead_code)]
+
+pub mod encoding;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+use time::OffsetDateTime;
+
+use anteroom::keys;
+use anteroom::server::{self, RunningServer, ServerOptions};
+use anteroom_api::{Clock, ManualClock};
+use anteroom_domain::Timeouts;
+
+pub use encoding::Encoding;
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub server: Option<RunningServer>,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    /// The API key of the first team.
+    pub key: String,
+    pub base: String,
+    pub dir: TempDir,
+}
+
+/// A response: status and JSON body (null when empty).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The body's field at a `/`-separated JSON pointer, as text.
+    pub fn str(&self, pointer: &str) -> String {
+        self.body
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no string at {pointer} in {}", self.text))
+            .to_owned()
+    }
+
+    /// Asserts the status, showing the body if it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        self
+    }
+
+    /// Asserts an error status with a `{"error": "..."}` body.
+    #[track_caller]
+    pub fn expect_error(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert!(
+            self.body.get("error").and_then(Value::as_str).is_some(),
+            "error body expected, got {}",
+            self.text
+        );
+        self
+    }
+}
+
+impl TestApp {
+    /// A fresh server with default timeouts.
+    pub async fn start() -> Self {
+        Self::start_with(Timeouts::default(), Duration::from_secs(3600)).await
+    }
+
+    /// A fresh server with chosen timeouts and sweep interval.
+    pub async fn start_with(timeouts: Timeouts, sweep_every: Duration) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = ManualClock::new(OffsetDateTime::now_utc());
+        let key = format!("test{}", keys_suffix());
+        let server = server::start(ServerOptions {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            data_dir: dir.path().to_owned(),
+            api_url: None,
+            app_url: None,
+            timeouts,
+            tls: None,
+            api_key: Some(key.clone()),
+            clock: Arc::new(clock.clone()),
+            sweep_every,
+        })
+        .await
+        .expect("server starts");
+        let base = format!("http://{}", server.local_addr);
+        Self {
+            server: Some(server),
+            clock,
+            client: reqwest::Client::new(),
+            key,
+            base,
+            dir,
+        }
+    }
+
+    /// The running server.
+    pub fn server(&self) -> &RunningServer {
+        self.server.as_ref().expect("server runs")
+    }
+
+    /// The api url the server puts in links.
+    pub fn api_url(&self) -> String {
+        self.server().api_url.clone()
+    }
+
+    /// Makes an API key for another team.
+    pub async fn other_team_key(&self, team: &str) -> String {
+        let store = self.server().state.store.clone();
+        let (_, plain) = keys::create(store.as_ref(), team, self.clock.now())
+            .await
+            .expect("key created");
+        plain
+    }
+
+    /// Ends whatever meetings are due now.
+    pub async fn sweep(&self) {
+        self.server().state.meetings.sweep().await.expect("sweep");
+    }
+
+    /// Moves time forward.
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(time::Duration::seconds(seconds));
+    }
+
+    /// Any request; `key` is sent as `Authorization` when given.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<(Encoding, &Value)>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.header("Authorization", key);
+        }
+        if let Some((encoding, value)) = body {
+            let (content_type, bytes) = encoding.encode(value);
+            request = request.header("Content-Type", content_type).body(bytes);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body read");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::Null)
+        };
+        Reply { status, body, text }
+    }
+
+    /// GET with the team's key.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, Some(&self.key), None).await
+    }
+
+    /// GET without a key.
+    pub async fn get_anon(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None, None).await
+    }
+
+    /// POST nested JSON with the team's key.
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            Method::POST,
+            path,
+            Some(&self.key),
+            Some((Encoding::NestedJson, &body)),
+        )
+        .await
+    }
+
+    /// POST nested JSON without a key.
+    pub async fn post_anon(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            Method::POST,
+            path,
+            None,
+            Some((Encoding::NestedJson, &body)),
+        )
+        .await
+    }
+
+    /// PUT nested JSON with the team's key.
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            Method::PUT,
+            path,
+            Some(&self.key),
+            Some((Encoding::NestedJson, &body)),
+        )
+        .await
+    }
+
+    /// DELETE with the team's key.
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, Some(&self.key), None).await
+    }
+
+    /// DELETE without a key.
+    pub async fn delete_anon(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None, None).await
+    }
+
+    /// Creates a permalink with a host named Ann; returns the response body.
+    pub async fn create_permalink(&self, extra: Value) -> Value {
+        let mut body = serde_json::json!({"user": {"name": "Ann"}, "name": "Standup"});
+        merge(&mut body, extra);
+        self.post("/permalink", body).await.expect(201).body
+    }
+
+    /// Starts a room meeting for a user; returns the room response.
+    pub async fn create_room(&self, room_id: &str, user: &str) -> Value {
+        let body = serde_json::json!({"id": room_id, "name": "Room", "user": {"name": user}});
+        self.post("/rooms", body).await.expect(201).body
+    }
+
+    /// Stops the server, keeping its data folder.
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.expect("clean shutdown");
+        }
+    }
+}
+
+/// Adds the fields of `extra` to `body`, recursively.
+pub fn merge(body: &mut Value, extra: Value) {
+    match (body, extra) {
+        (Value::Object(into), Value::Object(from)) => {
+            for (key, value) in from {
+                match into.get_mut(&key) {
+                    Some(slot) if slot.is_object() && value.is_object() => merge(slot, value),
+                    _ => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value,
+    }
+}
+
+fn keys_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{}x{n}xkeyforthetests", std::process::id())
+}
