@@ -16,6 +16,15 @@ pub enum SfuMode {
 }
 
 impl SfuMode {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Screencast => "screencast",
+            Self::Ptp => "ptp",
+        }
+    }
+
     /// Reads the wire value.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -40,6 +49,15 @@ pub enum AudioInsert {
 }
 
 impl AudioInsert {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::AudioOnly => "audio_only",
+        }
+    }
+
     /// Reads the wire value.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
