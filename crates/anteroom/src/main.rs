@@ -47,6 +47,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock: Arc::new(SystemClock),
         sweep_every: Duration::from_secs(1),
     };
+    let stop = shutdown_signal()?;
     let mut running = server::start(options).await?;
 
     let mut out = std::io::stdout().lock();
@@ -67,31 +68,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     tokio::select! {
         result = running.wait() => result,
-        _ = shutdown_signal() => {
+        () = stop => {
             tracing::info!("shutting down");
             running.shutdown().await
         }
     }
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return std::future::pending().await,
-            };
+/// Registers for SIGINT and SIGTERM now, so a signal that arrives right
+/// after the ready line still stops the server cleanly.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
+            _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
+    })
 }
 
 async fn manage_keys(data: DataArgs, command: KeysCommand) -> anyhow::Result<()> {

@@ -116,6 +116,12 @@ id_type!(
     PermalinkId
 );
 id_type!(
+    /// One participant: one user's place in one meeting, as the realtime
+    /// side and the media engine know it. A host who starts a permalink
+    /// twice is two participants with the same user id.
+    ParticipantId
+);
+id_type!(
     /// One meeting: a single run of a room from start to end.
     MeetingId
 );

@@ -15,7 +15,8 @@ pub mod team;
 pub mod timestamp;
 
 pub use ids::{
-    AccessKey, ApiKeyId, GuestToken, MeetingId, PermalinkId, RoomId, TeamId, UserId, UserToken,
+    AccessKey, ApiKeyId, GuestToken, MeetingId, ParticipantId, PermalinkId, RoomId, TeamId, UserId,
+    UserToken,
 };
 pub use lifecycle::{EndReason, Lifecycle, Timeouts};
 pub use meeting::{Meeting, Participant, Profile};

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::ids::{
-    AccessKey, GuestToken, MeetingId, PermalinkId, RoomId, TeamId, UserId, UserToken,
+    AccessKey, GuestToken, MeetingId, ParticipantId, PermalinkId, RoomId, TeamId, UserId, UserToken,
 };
 use crate::lifecycle::EndReason;
 use crate::options::RoomOptions;
@@ -69,6 +69,7 @@ impl Meeting {
 /// A user's place in one meeting, reached by its access key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Participant {
+    pub id: ParticipantId,
     pub access_key: AccessKey,
     pub meeting_id: MeetingId,
     pub user: Profile,

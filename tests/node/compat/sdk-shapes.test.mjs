@@ -14,7 +14,7 @@ import { rawRequest, describe as describeCall } from '../lib/api.mjs';
 import { shapes, rubyShape, BROWSER_ORIGIN } from '../lib/sdk-shapes.mjs';
 import {
   GoRoomInfo, HEX_ID, ISO_MS_Z, assertGoDecodes, checkErrorBody, checkMeetingInfo, checkOptions,
-  checkPermalinkObject, checkRoomResponse, checkSeppSignaling, checkSuccessBody, field, findKey, signature, typeOf,
+  checkPermalinkObject, checkRoomResponse, checkAnteroomSignaling, checkSuccessBody, field, findKey, signature, typeOf,
 } from '../lib/contract.mjs';
 
 const TIMEOUT = 20_000;
@@ -335,16 +335,22 @@ describe('every request shape gives identical results', () => {
   });
 });
 
-describe('signaling block of the room response (spec 2.1)', () => {
-  // Kept apart from the other room-response checks so a server that does not (yet) speak
-  // SEPP fails only here. eyeson-go room.go decodes it into Signaling/SeppSignaling and hands
-  // endpoint + auth_token to gosepp; npm eyeson 1.9.6 opens `endpoint?auth_token=<JWT>`.
-  it('type "sepp" with endpoint, JWT auth_token (client_id/conf_id/exp), STUN and TURN lists', () => {
+describe('signaling block of the room response (spec 2.1, docs/api.md)', () => {
+  // anteroom speaks its own realtime protocol, not Eyeson's SEPP (docs/realtime.md). The
+  // block keeps the field types eyeson-go's room.go decodes (strings and lists), so SDKs that
+  // decode it still accept the response.
+  it('type "anteroom" with a ws(s) endpoint, participant and meeting ids, STUN and TURN lists', () => {
     const flow = flows['node-sdk'];
     assert.ok(flow, 'the node-sdk flow ran');
     const { req, res } = got(flow, 'start');
     assert.equal(res.status, 201, describeCall(req, res));
-    checkSeppSignaling(res.json);
+    checkAnteroomSignaling(res.json, srv.apiUrl);
+    const again = got(flow, 'guest');
+    assert.notEqual(
+      again.res.json.signaling.options.client_id,
+      res.json.signaling.options.client_id,
+      'every participant has its own client_id',
+    );
   });
 });
 

@@ -16,8 +16,9 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use anteroom_domain::meeting::Ending;
 use anteroom_domain::{
-    AccessKey, EndReason, GuestToken, Host, Lifecycle, Meeting, MeetingId, Participant, Permalink,
-    PermalinkId, Profile, RoomId, RoomOptions, Team, Timeouts, UserId, UserToken,
+    AccessKey, EndReason, GuestToken, Host, Lifecycle, Meeting, MeetingId, Participant,
+    ParticipantId, Permalink, PermalinkId, Profile, RoomId, RoomOptions, Team, Timeouts, UserId,
+    UserToken,
 };
 use anteroom_store::{Store, StoreError};
 
@@ -227,6 +228,7 @@ impl Meetings {
         now: time::OffsetDateTime,
     ) -> ApiResult<Participant> {
         let participant = Participant {
+            id: ParticipantId::generate(&mut os_rng()),
             access_key: AccessKey::generate(&mut os_rng()),
             meeting_id: meeting.id.clone(),
             user: Profile {

@@ -262,8 +262,8 @@ async fn permalink_for_token(state: &AppState, token: &str) -> ApiResult<Option<
 /// Change a permalink's name, options or expiry; they apply from the next
 /// meeting (D17).
 #[utoipa::path(
-    put, path = "/permalink/{permalink_id}", tag = "permalinks",
-    params(("permalink_id" = String, Path, description = "the permalink id")),
+    put, path = "/permalink/{id_or_token}", tag = "permalinks",
+    params(("id_or_token" = String, Path, description = "the permalink id")),
     request_body(content(
         (crate::openapi::PermalinkUpdate = "application/json"),
         (crate::openapi::PermalinkUpdate = "application/x-www-form-urlencoded"),
@@ -300,8 +300,8 @@ pub async fn update(
 /// Delete a permalink: every token of it stops working and its running
 /// meeting ends (D18).
 #[utoipa::path(
-    delete, path = "/permalink/{permalink_id}", tag = "permalinks",
-    params(("permalink_id" = String, Path, description = "the permalink id")),
+    delete, path = "/permalink/{id_or_token}", tag = "permalinks",
+    params(("id_or_token" = String, Path, description = "the permalink id")),
     responses(
         (status = 200, description = "the permalink is gone"),
         (status = 401, description = "missing or unknown API key", body = ErrorBody),
@@ -388,8 +388,8 @@ pub async fn remove_host(
 
 /// Start the permalink's meeting, or join it if it runs, as a host (D13).
 #[utoipa::path(
-    post, path = "/permalink/{user_token}", tag = "permalinks",
-    params(("user_token" = String, Path, description = "a host's user token")),
+    post, path = "/permalink/{id_or_token}", tag = "permalinks",
+    params(("id_or_token" = String, Path, description = "a host's user token")),
     responses(
         (status = 201, description = "a fresh room response for this host", body = RoomResponse),
         (status = 404, description = "unknown user token, or its permalink was deleted", body = ErrorBody),

@@ -107,8 +107,8 @@ pub async fn show(
 /// End a meeting for everyone: by a participant's access key (no API key
 /// needed), or by room id with the team's API key.
 #[utoipa::path(
-    delete, path = "/rooms/{access_key_or_room_id}", tag = "rooms",
-    params(("access_key_or_room_id" = String, Path, description = "an access key, or a room id together with the API key")),
+    delete, path = "/rooms/{access_key}", tag = "rooms",
+    params(("access_key" = String, Path, description = "an access key, or a room id together with the API key")),
     responses(
         (status = 204, description = "the meeting ended"),
         (status = 401, description = "a room id without a known API key", body = ErrorBody),

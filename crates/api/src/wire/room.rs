@@ -70,11 +70,24 @@ pub struct Signaling {
     pub options: SignalingOptions,
 }
 
-/// Identifiers the realtime side knows this participant by.
+/// Where and as whom the participant's client connects to the realtime
+/// side. anteroom speaks its own protocol there (`docs/realtime.md`), not
+/// Eyeson's SEPP; the fields that SEPP clients type as strings and lists
+/// are present so that their decoders accept the response.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SignalingOptions {
+    /// This participant's id.
     pub client_id: String,
+    /// The meeting's id.
     pub conf_id: String,
+    /// The realtime WebSocket; the client adds `?access_key=<access_key>`.
+    pub endpoint: String,
+    /// STUN servers for the browser; empty, since the server has a public
+    /// address of its own.
+    pub stun_servers: Vec<String>,
+    /// TURN servers; empty, since ICE over TCP covers networks without UDP.
+    #[schema(value_type = Vec<Object>)]
+    pub turn_servers: Vec<serde_json::Value>,
 }
 
 /// What a participant gets on joining (spec 2.1).
@@ -145,8 +158,11 @@ impl RoomResponse {
             signaling: Signaling {
                 kind: String::from("anteroom"),
                 options: SignalingOptions {
-                    client_id: who.user.id.to_string(),
+                    client_id: who.id.to_string(),
                     conf_id: meeting.id.to_string(),
+                    endpoint: format!("{}/realtime", config.websocket_base()),
+                    stun_servers: Vec::new(),
+                    turn_servers: Vec::new(),
                 },
             },
         }

@@ -63,6 +63,7 @@ CREATE INDEX meetings_by_guest_token ON meetings (guest_token);
 
 CREATE TABLE participants (
     access_key TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     meeting_id TEXT NOT NULL REFERENCES meetings (id),
     user_id TEXT NOT NULL,
     name TEXT NOT NULL,

@@ -5,8 +5,8 @@ use sqlx::sqlite::SqliteRow;
 
 use anteroom_domain::meeting::Ending;
 use anteroom_domain::{
-    AccessKey, EndReason, GuestToken, Meeting, MeetingId, Participant, PermalinkId, Profile,
-    RoomId, TeamId, UserId, UserToken,
+    AccessKey, EndReason, GuestToken, Meeting, MeetingId, Participant, ParticipantId, PermalinkId,
+    Profile, RoomId, TeamId, UserId, UserToken,
 };
 
 use super::SqliteStore;
@@ -18,8 +18,7 @@ use crate::{MeetingStore, Result, StoreError};
 const MEETING_COLUMNS: &str = "m.id, m.team_id, m.room_id, m.name, m.options, m.guest_token, \
      m.permalink_id, m.started_at, m.locked, m.ever_connected, m.ended_at, m.end_reason, m.ended_by";
 
-const PARTICIPANT_COLUMNS: &str =
-    "p.access_key, p.meeting_id, p.user_id, p.name, p.avatar, p.guest, p.joined_at, p.host_token";
+const PARTICIPANT_COLUMNS: &str = "p.access_key, p.id, p.meeting_id, p.user_id, p.name, p.avatar, p.guest, p.joined_at, p.host_token";
 
 fn meeting(row: &SqliteRow) -> Result<Meeting> {
     let ended = match get_opt_ts(row, "ended_at")? {
@@ -51,6 +50,7 @@ fn meeting(row: &SqliteRow) -> Result<Meeting> {
 
 fn participant(row: &SqliteRow) -> Result<Participant> {
     Ok(Participant {
+        id: ParticipantId::new(get_str(row, "id")?),
         access_key: AccessKey::new(get_str(row, "access_key")?),
         meeting_id: MeetingId::new(get_str(row, "meeting_id")?),
         user: Profile {
@@ -171,10 +171,11 @@ impl MeetingStore for SqliteStore {
 
     async fn insert_participant(&self, participant: &Participant) -> Result<()> {
         sqlx::query(
-            "INSERT INTO participants (access_key, meeting_id, user_id, name, avatar, guest, \
-             joined_at, host_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO participants (access_key, id, meeting_id, user_id, name, avatar, guest, \
+             joined_at, host_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(participant.access_key.as_str())
+        .bind(participant.id.as_str())
         .bind(participant.meeting_id.as_str())
         .bind(participant.user.id.as_str())
         .bind(&participant.user.name)
