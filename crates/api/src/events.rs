@@ -1,9 +1,12 @@
-//! Room events for the participants' realtime channels.
+//! Room events for everyone who listens live.
 //!
-//! The REST side publishes what happens in a meeting here; the realtime
-//! layer subscribes per meeting and forwards to connected participants.
-//! Nothing is stored: whoever is not subscribed when an event is published
-//! does not get it, as the contract says of messages (spec 3.4).
+//! What happens in a meeting is published here: the realtime layer
+//! subscribes per meeting and forwards to connected participants; the
+//! observer and the permalink waiting page follow every meeting through
+//! [`Hub::subscribe_all`]. Nothing is stored: whoever is not subscribed when
+//! an event is published does not get it, as the contract says of messages
+//! (spec 3.4). Deliveries that must not be lost (webhooks) are written to
+//! storage instead.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -11,12 +14,29 @@ use std::sync::{Mutex, PoisonError};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use anteroom_domain::{AccessKey, EndReason, MeetingId, UserId};
+use anteroom_domain::{AccessKey, EndReason, MeetingId, ParticipantId, RoomId, TeamId, UserId};
 
 /// Something participants of a meeting should learn of.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomEvent {
+    /// The meeting started.
+    Started,
+    /// A participant was admitted through the API (it is not connected yet).
+    Joined {
+        participant_id: ParticipantId,
+        user_id: UserId,
+    },
+    /// A participant's realtime connection opened; it is online.
+    Online {
+        participant_id: ParticipantId,
+        user_id: UserId,
+    },
+    /// A participant's last realtime connection closed.
+    Offline {
+        participant_id: ParticipantId,
+        user_id: UserId,
+    },
     /// A chat message, shown in the UI.
     Chat(Message),
     /// An application message, not shown.
@@ -45,10 +65,49 @@ pub struct Message {
     pub created_at: String,
 }
 
-/// Per-meeting broadcast channels.
-#[derive(Debug, Default)]
+/// An event with the meeting it happened in, for listeners of every
+/// meeting.
+#[derive(Clone, Debug)]
+pub struct HubEvent {
+    pub team_id: TeamId,
+    pub room_id: RoomId,
+    pub meeting_id: MeetingId,
+    pub event: RoomEvent,
+}
+
+/// Per-meeting broadcast channels, and one for everything.
+#[derive(Debug)]
 pub struct Hub {
     channels: Mutex<HashMap<MeetingId, broadcast::Sender<RoomEvent>>>,
+    all: broadcast::Sender<HubEvent>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            channels: Mutex::new(HashMap::new()),
+            all: broadcast::channel(CHANNEL_CAPACITY * 4).0,
+        }
+    }
+}
+
+/// Where an event happened.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub team_id: &'a TeamId,
+    pub room_id: &'a RoomId,
+    pub meeting_id: &'a MeetingId,
+}
+
+impl<'a> Place<'a> {
+    /// The place of a meeting.
+    pub fn of(meeting: &'a anteroom_domain::Meeting) -> Self {
+        Self {
+            team_id: &meeting.team_id,
+            room_id: &meeting.room_id,
+            meeting_id: &meeting.id,
+        }
+    }
 }
 
 /// How many events a slow subscriber may fall behind before it loses some.
@@ -64,8 +123,22 @@ impl Hub {
             .subscribe()
     }
 
-    /// Tells everyone listening; returns how many did.
-    pub fn publish(&self, meeting: &MeetingId, event: RoomEvent) -> usize {
+    /// Listens to the events of every meeting from now on.
+    pub fn subscribe_all(&self) -> broadcast::Receiver<HubEvent> {
+        self.all.subscribe()
+    }
+
+    /// Tells everyone listening to this meeting, and the listeners of every
+    /// meeting; returns how many of the former heard it.
+    pub fn publish(&self, place: Place<'_>, event: RoomEvent) -> usize {
+        // Nobody listening to everything is fine: send only fails then.
+        let _ = self.all.send(HubEvent {
+            team_id: place.team_id.clone(),
+            room_id: place.room_id.clone(),
+            meeting_id: place.meeting_id.clone(),
+            event: event.clone(),
+        });
+        let meeting = place.meeting_id;
         let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(sender) = channels.get(meeting) else {
             return 0;

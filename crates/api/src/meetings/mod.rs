@@ -24,8 +24,8 @@ use anteroom_store::{Store, StoreError};
 
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Hub, RoomEvent};
-use live::LiveMeetings;
+use crate::events::{Hub, Place, RoomEvent};
+use live::{LiveMeetings, PresenceChange};
 
 /// Tokens and ids come straight from the operating system's CSPRNG (D4).
 pub fn os_rng() -> impl rand::Rng {
@@ -87,7 +87,7 @@ impl Meetings {
         let mut live = self.live();
         for meeting in &running {
             let lifecycle = Lifecycle::resume(meeting.started_at, meeting.ever_connected, now);
-            live.insert(meeting.id.clone(), lifecycle);
+            live.insert(meeting, lifecycle);
         }
         Ok(running.len())
     }
@@ -104,7 +104,7 @@ impl Meetings {
         let room_id = spec.id.unwrap_or_else(|| RoomId::generate(&mut os_rng()));
         let meeting = match self.store.running_meeting(&team.id, &room_id).await? {
             Some(meeting) => {
-                self.check_entry(&meeting, user.id.as_ref()).await?;
+                self.check_entry(&meeting, user.id.as_ref(), false).await?;
                 meeting
             }
             None => {
@@ -170,19 +170,29 @@ impl Meetings {
         if !meeting.is_running() {
             return Err(ApiError::gone("meeting has ended"));
         }
-        self.check_entry(&meeting, user.id.as_ref()).await?;
+        self.check_entry(&meeting, user.id.as_ref(), true).await?;
         self.add_locked(&meeting, user, true, None, now).await
     }
 
     /// Refuses newcomers to a locked meeting; people already in it may
-    /// come back.
-    async fn check_entry(&self, meeting: &Meeting, user: Option<&UserId>) -> ApiResult<()> {
+    /// come back. A guest names itself, so it comes back only as a guest:
+    /// a host's user id must not open the meeting to whoever holds the
+    /// guest token.
+    async fn check_entry(
+        &self,
+        meeting: &Meeting,
+        user: Option<&UserId>,
+        guest: bool,
+    ) -> ApiResult<()> {
         if !meeting.locked {
             return Ok(());
         }
         if let Some(user) = user {
             let present = self.store.list_participants(&meeting.id).await?;
-            if present.iter().any(|p| &p.user.id == user) {
+            if present
+                .iter()
+                .any(|p| &p.user.id == user && (p.guest || !guest))
+            {
                 return Ok(());
             }
         }
@@ -213,8 +223,8 @@ impl Meetings {
             ended: None,
         };
         self.store.insert_meeting(&meeting).await?;
-        self.live()
-            .insert(meeting.id.clone(), Lifecycle::start(now));
+        self.live().insert(&meeting, Lifecycle::start(now));
+        self.hub.publish(Place::of(&meeting), RoomEvent::Started);
         tracing::info!(room.id = %meeting.room_id, meeting.id = %meeting.id, "meeting started");
         Ok(meeting)
     }
@@ -241,6 +251,11 @@ impl Meetings {
             host_token,
         };
         self.store.insert_participant(&participant).await?;
+        let joined = RoomEvent::Joined {
+            participant_id: participant.id.clone(),
+            user_id: participant.user.id.clone(),
+        };
+        self.hub.publish(Place::of(meeting), joined);
         Ok(participant)
     }
 
@@ -248,7 +263,7 @@ impl Meetings {
     pub async fn lock(&self, meeting: &Meeting) -> ApiResult<()> {
         let _write = self.write.lock().await;
         self.store.lock_meeting(&meeting.id).await?;
-        self.hub.publish(&meeting.id, RoomEvent::Locked);
+        self.hub.publish(Place::of(meeting), RoomEvent::Locked);
         Ok(())
     }
 
@@ -282,7 +297,8 @@ impl Meetings {
         };
         self.store.end_meeting(id, &ending).await?;
         self.live().remove(id);
-        self.hub.publish(id, RoomEvent::Ended { reason, by });
+        self.hub
+            .publish(Place::of(&meeting), RoomEvent::Ended { reason, by });
         self.hub.close(id);
         tracing::info!(room.id = %meeting.room_id, meeting.id = %id, reason = reason.as_str(), "meeting ended");
         Ok(true)
@@ -309,24 +325,60 @@ impl Meetings {
     }
 
     /// The realtime layer's hook: a participant's connection opened.
-    /// Returns false if the meeting does not run, and the connection should
-    /// be refused.
+    /// Returns false if the meeting does not run or the key is not one of
+    /// its participants', and the connection should be refused.
     pub async fn connected(
         &self,
         meeting: &MeetingId,
         key: &AccessKey,
     ) -> Result<bool, StoreError> {
-        if !self.live().connect(meeting, key) {
+        let Some((participant, _)) = self.store.find_participant(key).await? else {
+            return Ok(false);
+        };
+        if &participant.meeting_id != meeting {
             return Ok(false);
         }
+        let change = self
+            .live()
+            .connect(meeting, key, &participant.id, &participant.user.id);
+        let Some(change) = change else {
+            return Ok(false);
+        };
         self.store.mark_connected(meeting).await?;
+        if let Some(change) = change {
+            self.announce(meeting, change, true);
+        }
         Ok(true)
     }
 
     /// The realtime layer's hook: a participant's connection closed.
     pub fn disconnected(&self, meeting: &MeetingId, key: &AccessKey) {
         let now = self.clock.now();
-        self.live().disconnect(meeting, key, now);
+        let change = self.live().disconnect(meeting, key, now);
+        if let Some(change) = change {
+            self.announce(meeting, change, false);
+        }
+    }
+
+    fn announce(&self, meeting: &MeetingId, change: PresenceChange, online: bool) {
+        let place = Place {
+            team_id: &change.team,
+            room_id: &change.room,
+            meeting_id: meeting,
+        };
+        let (participant_id, user_id) = (change.participant, change.user);
+        let event = if online {
+            RoomEvent::Online {
+                participant_id,
+                user_id,
+            }
+        } else {
+            RoomEvent::Offline {
+                participant_id,
+                user_id,
+            }
+        };
+        self.hub.publish(place, event);
     }
 
     /// Whether a participant has an open realtime connection.
@@ -379,7 +431,7 @@ impl Meetings {
                 .map(|p| p.access_key)
                 .collect();
             self.hub
-                .publish(&meeting.id, RoomEvent::Removed { access_keys });
+                .publish(Place::of(&meeting), RoomEvent::Removed { access_keys });
         }
         Ok(true)
     }

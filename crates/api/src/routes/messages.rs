@@ -7,7 +7,7 @@ use anteroom_domain::timestamp::format_millis;
 
 use super::common::participant;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::{Message, RoomEvent};
+use crate::events::{Message, Place, RoomEvent};
 use crate::extract::Body;
 use crate::state::AppState;
 
@@ -55,6 +55,6 @@ pub async fn send(
         "custom" => RoomEvent::Custom(message),
         _ => return Err(ApiError::bad_request("type must be chat or custom")),
     };
-    state.meetings.hub().publish(&meeting.id, event);
+    state.meetings.hub().publish(Place::of(&meeting), event);
     Ok(StatusCode::CREATED)
 }

@@ -11,7 +11,7 @@ use anteroom_domain::{GuestToken, Meeting, RoomId, UserId};
 use super::common::{new_user, participant, tag_span};
 use crate::auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::events::RoomEvent;
+use crate::events::{Place, RoomEvent};
 use crate::extract::{Body, Query};
 use crate::state::AppState;
 use crate::wire::room::RoomResponse;
@@ -75,7 +75,7 @@ pub async fn kick(
     let event = RoomEvent::Kicked {
         user_id: UserId::new(user_id),
     };
-    state.meetings.hub().publish(&meeting.id, event);
+    state.meetings.hub().publish(Place::of(&meeting), event);
     Ok(StatusCode::OK)
 }
 
