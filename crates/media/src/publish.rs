@@ -1,0 +1,98 @@
+//! Tracks coming and going: a client's m-lines that send to us become
+//! published tracks, and ending ones are withdrawn from every subscriber.
+
+use str0m::media::{MediaAdded, MediaChanged, MediaKind, Mid, Rid, Rids};
+use tracing::debug;
+
+use crate::engine::Engine;
+use crate::ids::{Layer, ParticipantKey, TrackId};
+use crate::output::MediaEvent;
+
+impl Engine {
+    pub(crate) fn on_media_added(&mut self, key: ParticipantKey, added: MediaAdded) {
+        // Only what the client sends is a track; m-lines it offers to
+        // receive on are ignored (it receives on the m-lines we offer).
+        if !added.direction.is_receiving() {
+            return;
+        }
+        let rids: Vec<Rid> = added
+            .simulcast
+            .iter()
+            .flat_map(|s| s.recv.iter().chain(&s.send))
+            .map(|layer| layer.rid)
+            .collect();
+        self.publish(key, added.mid, added.kind, &rids);
+    }
+
+    pub(crate) fn on_media_changed(&mut self, key: ParticipantKey, changed: MediaChanged) {
+        let Some(p) = self.participants.get_mut(&key) else {
+            return;
+        };
+        let published = p.tracks.published_kind(changed.mid);
+        let ours = p.tracks.received_track(changed.mid).is_some();
+        let receiving = changed.direction.is_receiving();
+
+        match published {
+            // The client stopped sending (direction inactive, or the
+            // transceiver stopped).
+            Some(kind) if !receiving => {
+                p.tracks.unpublish(changed.mid);
+                self.withdraw(TrackId::new(key, kind));
+            }
+            // It sends again on an m-line it had stopped sending on.
+            None if receiving && !ours => {
+                let Some(media) = p.rtc.media(changed.mid) else {
+                    return;
+                };
+                let kind = media.kind();
+                let rids = match media.rids_rx() {
+                    Rids::Specific(rids) => rids.clone(),
+                    Rids::None | Rids::Any => Vec::new(),
+                };
+                self.publish(key, changed.mid, kind, &rids);
+            }
+            _ => {}
+        }
+    }
+
+    fn publish(&mut self, key: ParticipantKey, mid: Mid, media: MediaKind, rids: &[Rid]) {
+        let Some(p) = self.participants.get_mut(&key) else {
+            return;
+        };
+        let Some((kind, layers)) = p.tracks.publish(mid, media, rids) else {
+            debug!(%mid, "m-line carries no track we forward");
+            return;
+        };
+
+        let track = TrackId::new(key, kind);
+        debug!(%track, layers = layers.len(), "track published");
+        self.emit(MediaEvent::TrackPublished { track, layers });
+        self.replan.extend(self.room_peers(key));
+    }
+
+    /// Stops forwarding `track` to everyone and has their m-lines for it
+    /// removed by renegotiation.
+    pub(crate) fn withdraw(&mut self, track: TrackId) {
+        debug!(%track, "track unpublished");
+        for peer in self.room_peers(track.publisher) {
+            if let Some(p) = self.participants.get_mut(&peer) {
+                p.forwards.remove(&track);
+                p.desired.remove(&track);
+            }
+            self.replan.insert(peer);
+        }
+        self.emit(MediaEvent::TrackUnpublished(track));
+    }
+
+    /// Whether the track is published right now.
+    pub(crate) fn is_published(&self, track: TrackId) -> bool {
+        let publisher = self.participants.get(&track.publisher);
+        publisher.is_some_and(|p| p.tracks.published_mid(track.kind).is_some())
+    }
+
+    /// The simulcast layers of a published track; empty for one encoding.
+    pub(crate) fn track_layers(&self, track: TrackId) -> &[Layer] {
+        let publisher = self.participants.get(&track.publisher);
+        publisher.map_or(&[], |p| p.tracks.layers(track.kind))
+    }
+}
