@@ -15,8 +15,10 @@ use time::OffsetDateTime;
 
 use anteroom::keys;
 use anteroom::server::{self, RunningServer, ServerOptions};
+use anteroom_api::events::RoomEvent;
 use anteroom_api::{Clock, ManualClock};
-use anteroom_domain::Timeouts;
+use anteroom_domain::{AccessKey, MeetingId, Timeouts};
+use tokio::sync::broadcast;
 
 pub use encoding::Encoding;
 
@@ -226,12 +228,141 @@ impl TestApp {
         self.post("/rooms", body).await.expect(201).body
     }
 
+    /// The meeting a room response's access key belongs to.
+    pub async fn meeting_of(&self, room: &Value) -> MeetingId {
+        let key = AccessKey::new(room["access_key"].as_str().expect("access_key"));
+        let (_, meeting) = self
+            .server()
+            .state
+            .store
+            .find_participant(&key)
+            .await
+            .expect("store answers")
+            .expect("a participant with this access key");
+        meeting.id
+    }
+
+    /// Opens a realtime connection for a room response's access key, the
+    /// way the realtime layer reports it; false if the meeting has ended.
+    pub async fn connect(&self, room: &Value) -> bool {
+        let meeting = self.meeting_of(room).await;
+        self.server()
+            .state
+            .meetings
+            .connected(&meeting, &access_key(room))
+            .await
+            .expect("store answers")
+    }
+
+    /// Closes the realtime connection opened by [`TestApp::connect`].
+    pub async fn disconnect(&self, room: &Value) {
+        let meeting = self.meeting_of(room).await;
+        self.server()
+            .state
+            .meetings
+            .disconnected(&meeting, &access_key(room));
+    }
+
+    /// Listens to the events of a room response's meeting from now on.
+    pub async fn subscribe(&self, room: &Value) -> broadcast::Receiver<RoomEvent> {
+        let meeting = self.meeting_of(room).await;
+        self.server().state.meetings.hub().subscribe(&meeting)
+    }
+
     /// Stops the server, keeping its data folder.
     pub async fn stop(&mut self) {
         if let Some(server) = self.server.take() {
             server.shutdown().await.expect("clean shutdown");
         }
     }
+}
+
+/// The access key of a room response.
+pub fn access_key(room: &Value) -> AccessKey {
+    AccessKey::new(room["access_key"].as_str().expect("access_key"))
+}
+
+/// The next event a subscriber receives, waiting at most a second; the
+/// presence events (started, joined, online, offline) are skipped.
+pub async fn next_event(events: &mut broadcast::Receiver<RoomEvent>) -> RoomEvent {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(1), events.recv())
+            .await
+            .expect("an event within a second")
+            .expect("the channel is open");
+        if !is_presence(&event) {
+            return event;
+        }
+    }
+}
+
+/// Every event received so far, presence events included.
+pub fn received(events: &mut broadcast::Receiver<RoomEvent>) -> Vec<RoomEvent> {
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        seen.push(event);
+    }
+    seen
+}
+
+/// Whether an event only tells who is there.
+pub fn is_presence(event: &RoomEvent) -> bool {
+    matches!(
+        event,
+        RoomEvent::Started
+            | RoomEvent::Joined { .. }
+            | RoomEvent::Online { .. }
+            | RoomEvent::Offline { .. }
+    )
+}
+
+/// Whether text is a timestamp like `2024-05-14T13:34:19.468Z` (spec 1.5).
+pub fn is_millis_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    b.len() == 24
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b[19] == b'.'
+        && digits(20..23)
+        && b[23] == b'Z'
+}
+
+/// The time formatted the way the API shows it.
+pub fn millis(at: OffsetDateTime) -> String {
+    anteroom_domain::timestamp::format_millis(at)
+}
+
+/// Asserts that a JSON object has exactly these keys.
+#[track_caller]
+pub fn assert_keys(value: &Value, keys: &[&str]) {
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("an object expected, got {value}"));
+    let mut have: Vec<&str> = object.keys().map(String::as_str).collect();
+    let mut want = keys.to_vec();
+    have.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(have, want, "keys of {value}");
+}
+
+/// Whether text is a token or access key: 24 characters of `[A-Za-z0-9]` (D4).
+pub fn is_token(text: &str) -> bool {
+    text.len() == 24 && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether text is a generated id: 24 lowercase hex characters (D4).
+pub fn is_hex_id(text: &str) -> bool {
+    text.len() == 24 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Adds the fields of `extra` to `body`, recursively.

@@ -48,8 +48,10 @@ pub fn new_user(params: &Params, prefix: Option<&str>) -> ApiResult<NewUser> {
         None => field.to_owned(),
     };
 
+    // An empty value is how a form sends a null one (D6).
     let name = params
         .str(&path("name"))?
+        .filter(|name| !name.is_empty())
         .ok_or_else(|| ApiError::bad_request(format!("{} is required", shown("name"))))?;
     validate_name(&name)
         .map_err(|why| ApiError::bad_request(format!("{} {why}", shown("name"))))?;

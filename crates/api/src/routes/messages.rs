@@ -1,6 +1,6 @@
 //! Messages to everyone in a meeting (spec 3.4).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 use anteroom_domain::timestamp::format_millis;
@@ -8,7 +8,7 @@ use anteroom_domain::timestamp::format_millis;
 use super::common::participant;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::{Message, Place, RoomEvent};
-use crate::extract::Body;
+use crate::extract::{Body, Path};
 use crate::state::AppState;
 
 /// Longest message accepted.
@@ -36,11 +36,14 @@ pub async fn send(
     Body(params): Body,
 ) -> ApiResult<StatusCode> {
     let (who, meeting) = participant(&state, &key).await?;
+    // An empty value is how a form sends a null one (D6).
     let kind = params
         .str("type")?
+        .filter(|kind| !kind.is_empty())
         .ok_or_else(|| ApiError::bad_request("type is required"))?;
     let content = params
         .str("content")?
+        .filter(|content| !content.is_empty())
         .ok_or_else(|| ApiError::bad_request("content is required"))?;
     if content.len() > MAX_CONTENT_LEN {
         return Err(ApiError::bad_request("content must be at most 64 KiB"));
