@@ -849,3 +849,27 @@ async fn empty_bodies_are_missing_fields_in_every_encoding() {
         }
     }
 }
+
+#[tokio::test]
+async fn custom_field_scalars_read_the_same_in_every_encoding() {
+    let app = TestApp::start().await;
+    let mut seen = Vec::new();
+    for encoding in Encoding::ALL {
+        let body = json!({"user": {"name": "Ann"}, "options": {"custom_fields": {"count": 5, "flag": true}}});
+        let reply = app
+            .send(
+                reqwest::Method::POST,
+                "/permalink",
+                Some(&app.key),
+                Some((encoding, &body)),
+            )
+            .await
+            .expect(201);
+        seen.push(reply.body["options"]["custom_fields"].clone());
+    }
+    assert!(
+        seen.iter()
+            .all(|fields| *fields == json!({"count": "5", "flag": "true"})),
+        "{seen:?}"
+    );
+}

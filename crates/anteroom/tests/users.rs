@@ -584,3 +584,30 @@ async fn messages_are_refused_as_documented() {
         .await
         .expect_error(410);
 }
+
+#[tokio::test]
+async fn a_guest_cannot_take_a_hosts_user_id() {
+    let app = TestApp::start().await;
+    let host = app.create_room("idclash", "Hana").await;
+    let host_id = host["user"]["id"].as_str().expect("user id").to_owned();
+    let token = host["room"]["guest_token"].as_str().expect("guest token");
+    app.post_anon(
+        &format!("/guests/{token}"),
+        json!({"name": "Eve", "id": host_id}),
+    )
+    .await
+    .expect_error(409);
+    // Another id works, and a guest may come back under its own id.
+    app.post_anon(
+        &format!("/guests/{token}"),
+        json!({"name": "Gus", "id": "gus"}),
+    )
+    .await
+    .expect(201);
+    app.post_anon(
+        &format!("/guests/{token}"),
+        json!({"name": "Gus", "id": "gus"}),
+    )
+    .await
+    .expect(201);
+}

@@ -171,6 +171,14 @@ impl Meetings {
             return Err(ApiError::gone("meeting has ended"));
         }
         self.check_entry(&meeting, user.id.as_ref(), true).await?;
+        if let Some(id) = &user.id {
+            // A guest names itself; it must not pass for a user the host
+            // admitted, in the user list or to a kick.
+            let present = self.store.list_participants(&meeting.id).await?;
+            if present.iter().any(|p| &p.user.id == id && !p.guest) {
+                return Err(ApiError::conflict("id is taken by a user of this meeting"));
+            }
+        }
         self.add_locked(&meeting, user, true, None, now).await
     }
 

@@ -88,11 +88,19 @@ fn apply_audio_position(params: &Params, options: &mut RoomOptions) -> ApiResult
         let Some(value) = params.str(&path)? else {
             return Ok(None);
         };
-        value.trim().parse::<f64>().map(Some).map_err(|_| {
-            ApiError::bad_request(format!(
-                "options[audio_insert_position][{axis}] must be a number"
-            ))
-        })
+        // `NaN` and `inf` parse, but JSON cannot hold them: stored, they
+        // would make the room unreadable.
+        value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|number| number.is_finite())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "options[audio_insert_position][{axis}] must be a number"
+                ))
+            })
     };
     let (x, y) = (number("x")?, number("y")?);
     if x.is_some() || y.is_some() {
@@ -115,7 +123,7 @@ fn apply_custom_fields(params: &Params, options: &mut RoomOptions) -> ApiResult<
                 .str(&path)?
                 .map(|locale| Value::String(locale.to_ascii_lowercase()))
         } else {
-            Some(value.clone())
+            Some(as_form_value(value))
         };
         match stored {
             Some(value) => options.custom_fields.insert(key.clone(), value),
@@ -123,6 +131,23 @@ fn apply_custom_fields(params: &Params, options: &mut RoomOptions) -> ApiResult<
         };
     }
     Ok(())
+}
+
+/// Free-form custom fields arrive as text from forms and multipart, so
+/// JSON scalars are turned into the same text: the same request gives the
+/// same options in every encoding (D6).
+fn as_form_value(value: &Value) -> Value {
+    match value {
+        Value::Bool(flag) => Value::String(flag.to_string()),
+        Value::Number(number) => Value::String(number.to_string()),
+        Value::Array(items) => Value::Array(items.iter().map(as_form_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, item)| (key.clone(), as_form_value(item)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Room options as every response shows them (spec 2.3).
