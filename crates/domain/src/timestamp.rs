@@ -14,10 +14,12 @@ pub fn format_millis(at: OffsetDateTime) -> String {
 }
 
 /// Parses RFC 3339 with any offset and returns it in UTC (D16), truncated to
-/// milliseconds so that what is stored is exactly what is shown.
+/// milliseconds so that what is stored is exactly what is shown. A time
+/// that in UTC falls past the year 9999 (`9999-12-31T23:59:59-01:00`) is
+/// refused like any other bad text.
 pub fn parse_rfc3339(text: &str) -> Option<OffsetDateTime> {
     let parsed = OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
-    Some(truncate_millis(parsed.to_offset(UtcOffset::UTC)))
+    Some(truncate_millis(parsed.checked_to_offset(UtcOffset::UTC)?))
 }
 
 /// Drops precision below a millisecond.
@@ -44,5 +46,11 @@ mod tests {
         assert_eq!(format_millis(at), "2030-01-01T09:00:00.000Z");
         assert!(parse_rfc3339("2030-01-01").is_none());
         assert!(parse_rfc3339("tomorrow").is_none());
+    }
+
+    #[test]
+    fn refuses_times_beyond_the_years_it_can_show() {
+        assert!(parse_rfc3339("9999-12-31T23:59:59-23:59").is_none());
+        assert!(parse_rfc3339("9999-12-31T23:59:59Z").is_some());
     }
 }

@@ -6,7 +6,7 @@
 //! sent; anything else needs the API key.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
@@ -22,7 +22,7 @@ use super::common::{new_user, optional_name, tag_span};
 use crate::auth;
 use crate::decode::Params;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Body, Query};
+use crate::extract::{Body, Path, Query};
 use crate::meetings::os_rng;
 use crate::state::AppState;
 use crate::wire::options;

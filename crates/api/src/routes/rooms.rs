@@ -1,7 +1,7 @@
 //! Rooms and meetings (spec 3.1).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use anteroom_domain::ids::validate_custom_id;
@@ -10,7 +10,7 @@ use anteroom_domain::{AccessKey, EndReason, RoomId, RoomOptions};
 use super::common::{new_user, optional_name, participant, tag_span};
 use crate::auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Body;
+use crate::extract::{Body, Path};
 use crate::meetings::RoomSpec;
 use crate::state::AppState;
 use crate::wire::options;

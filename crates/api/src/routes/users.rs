@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use anteroom_domain::{GuestToken, Meeting, RoomId, UserId};
@@ -12,7 +12,7 @@ use super::common::{new_user, participant, tag_span};
 use crate::auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::{Place, RoomEvent};
-use crate::extract::{Body, Query};
+use crate::extract::{Body, Path, Query};
 use crate::state::AppState;
 use crate::wire::room::RoomResponse;
 use crate::wire::user::{ParticipantView, UserView};
