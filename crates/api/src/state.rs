@@ -10,6 +10,7 @@ use crate::config::ApiConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::events::Hub;
 use crate::meetings::Meetings;
+use crate::realtime::{MediaPort, NoMedia, Sessions};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -18,6 +19,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ApiConfig>,
     pub meetings: Arc<Meetings>,
+    /// The media engine behind the realtime connection's `sdp` messages.
+    pub media: Arc<dyn MediaPort>,
+    /// The open realtime connections.
+    pub realtime: Arc<Sessions>,
 }
 
 impl AppState {
@@ -35,7 +40,16 @@ impl AppState {
             clock,
             config: Arc::new(config),
             meetings,
+            media: Arc::new(NoMedia),
+            realtime: Arc::new(Sessions::default()),
         }
+    }
+
+    /// Puts a media engine behind the realtime connections; without one,
+    /// they refuse media negotiation.
+    pub fn with_media(mut self, media: Arc<dyn MediaPort>) -> Self {
+        self.media = media;
+        self
     }
 
     /// The team that owns something found by token. A token whose team is
