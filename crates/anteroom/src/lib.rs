@@ -6,4 +6,5 @@
 
 pub mod cli;
 pub mod keys;
+pub mod media;
 pub mod server;

@@ -33,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let webhooks = args.webhooks.config();
     let options = ServerOptions {
         listen: args.listen,
         data_dir: args.data.data_dir,
@@ -48,7 +49,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sweep_every: Duration::from_secs(1),
     };
     let stop = shutdown_signal()?;
-    let mut running = server::start(options).await?;
+    let realtime = anteroom_api::config::RealtimeTimings::default();
+    let media = args.media.config();
+    let mut running = server::start_with_media(options, realtime, webhooks, media).await?;
 
     let mut out = std::io::stdout().lock();
     if let Some(key) = &running.first_key {
@@ -58,11 +61,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )?;
         writeln!(out, "  {key}")?;
     }
-    writeln!(
+    // Scripts and tests read this line: new fields go at the end.
+    write!(
         out,
-        "anteroom ready api={} app={}",
-        running.api_url, running.app_url
+        "anteroom ready api={} app={} udp={}",
+        running.api_url, running.app_url, running.media.udp
     )?;
+    if let Some(tcp) = running.media.tcp {
+        write!(out, " tcp={tcp}")?;
+    }
+    writeln!(out)?;
     out.flush()?;
     drop(out);
 

@@ -11,11 +11,15 @@ use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use tokio::task::JoinHandle;
 
+use anteroom_api::config::RealtimeTimings;
+use anteroom_api::webhooks::{self, SenderHandle, WebhookConfig};
 use anteroom_api::{ApiConfig, AppState, Clock, router};
 use anteroom_domain::Timeouts;
+use anteroom_sfu::{Sfu, SfuAddrs, SfuConfig};
 use anteroom_store::{SqliteStore, Store};
 
 use crate::keys;
+use crate::media::SfuMedia;
 
 /// Name of the database file inside the data folder.
 pub const DATABASE_FILE: &str = "anteroom.sqlite3";
@@ -44,19 +48,55 @@ pub struct RunningServer {
     pub state: AppState,
     /// The key of the team made on this first start, to be shown once.
     pub first_key: Option<String>,
+    /// The SFU's sockets.
+    pub media: SfuAddrs,
+    sfu: Sfu,
     store: SqliteStore,
     handle: Handle,
     serve: JoinHandle<std::io::Result<()>>,
     sweeper: JoinHandle<()>,
+    webhooks: SenderHandle,
 }
 
 /// Opens the store, binds the listener and starts serving.
 pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
+    start_with(options, RealtimeTimings::default()).await
+}
+
+/// [`start`] with other timings for the live connections; tests shorten
+/// them rather than wait.
+pub async fn start_with(
+    options: ServerOptions,
+    realtime: RealtimeTimings,
+) -> anyhow::Result<RunningServer> {
+    start_with_webhooks(options, realtime, WebhookConfig::default()).await
+}
+
+/// [`start_with`] with chosen webhook delivery settings (the command line's
+/// `--webhooks-*` flags; tests allow loopback receivers and retry fast).
+pub async fn start_with_webhooks(
+    options: ServerOptions,
+    realtime: RealtimeTimings,
+    webhooks: WebhookConfig,
+) -> anyhow::Result<RunningServer> {
+    start_with_media(options, realtime, webhooks, SfuConfig::loopback()).await
+}
+
+/// [`start_with_webhooks`] with the SFU's sockets chosen (the command
+/// line's `--media-udp`, `--media-tcp` and `--public-ip`); the others bind
+/// free loopback ports.
+pub async fn start_with_media(
+    options: ServerOptions,
+    realtime: RealtimeTimings,
+    webhooks: WebhookConfig,
+    media: SfuConfig,
+) -> anyhow::Result<RunningServer> {
     std::fs::create_dir_all(&options.data_dir)
         .with_context(|| format!("creating {}", options.data_dir.display()))?;
     let store = SqliteStore::open(&options.data_dir.join(DATABASE_FILE))
         .await
         .context("opening the database")?;
+    protect_database(&options.data_dir);
     let now = options.clock.now();
     let first_key = match &options.api_key {
         Some(key) => {
@@ -86,11 +126,18 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         api_url: api_url.clone(),
         app_url: app_url.clone(),
         timeouts: options.timeouts,
+        realtime,
+        webhooks,
     };
+    let sfu = anteroom_sfu::start(media)
+        .await
+        .context("starting the media engine")?;
     let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let state = AppState::new(shared, options.clock.clone(), config);
+    let state = AppState::new(shared, options.clock.clone(), config)
+        .with_media(Arc::new(SfuMedia::new(sfu.handle())));
     let restored = state.meetings.restore().await?;
     tracing::info!(restored, "running meetings picked up");
+    let webhooks = webhooks::spawn_sender(&state);
 
     let app = router(state.clone()).into_make_service();
     let handle = Handle::new();
@@ -115,11 +162,29 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         local_addr,
         state,
         first_key,
+        media: sfu.addrs(),
+        sfu,
         store,
         handle,
         serve,
         sweeper,
+        webhooks,
     })
+}
+
+/// The database holds what signs webhooks (docs/webhooks.md), so only the
+/// server's own user may read it.
+fn protect_database(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let path = dir.join(format!("{DATABASE_FILE}{suffix}"));
+        if path.exists()
+            && let Err(error) =
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        {
+            tracing::warn!(%error, path = %path.display(), "could not make the database private");
+        }
+    }
 }
 
 fn trim_slash(url: String) -> String {
@@ -151,6 +216,9 @@ impl RunningServer {
         self.sweeper.abort();
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         self.serve.await??;
+        // Tells every client its media ended, instead of leaving it to time out.
+        self.sfu.shutdown().await;
+        self.webhooks.stop().await;
         self.store.close().await;
         Ok(())
     }

@@ -62,6 +62,11 @@ async fn every_endpoint_is_documented() {
         "POST /permalink/{permalink_id}/users",
         "DELETE /permalink/{permalink_id}/users/{user_token}",
         "POST /permalink/{id_or_token}",
+        "GET /permalink/{token}/events",
+        "GET /realtime",
+        "POST /webhooks",
+        "GET /webhooks",
+        "DELETE /webhooks/{webhook_id}",
     ];
     expected.sort_unstable();
     assert_eq!(documented, expected);

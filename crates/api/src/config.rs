@@ -1,5 +1,7 @@
 //! Settings the HTTP layer needs.
 
+use std::time::Duration;
+
 use anteroom_domain::Timeouts;
 
 /// How links are built and how long meetings wait (D1, D8).
@@ -11,6 +13,38 @@ pub struct ApiConfig {
     pub app_url: String,
     /// When idle and empty meetings end.
     pub timeouts: Timeouts,
+    /// The timings of the live connections (`docs/realtime.md`).
+    pub realtime: RealtimeTimings,
+    /// How webhooks are delivered (`docs/webhooks.md`).
+    pub webhooks: crate::webhooks::WebhookConfig,
+}
+
+/// How long the live connections wait for things. The defaults are the
+/// ones `docs/realtime.md` promises; tests shorten them instead of sleeping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RealtimeTimings {
+    /// How long a participant whose connection dropped stays in the
+    /// meeting, so that a reconnect shows no departure.
+    pub grace: Duration,
+    /// How often the server pings a participant's WebSocket.
+    pub ping_every: Duration,
+    /// How long a participant's connection may send nothing before it is
+    /// closed.
+    pub idle: Duration,
+    /// How often a waiting page's stream gets a keep-alive comment; its
+    /// token is checked again at the same time.
+    pub waiting_keepalive: Duration,
+}
+
+impl Default for RealtimeTimings {
+    fn default() -> Self {
+        Self {
+            grace: Duration::from_secs(10),
+            ping_every: Duration::from_secs(15),
+            idle: Duration::from_secs(45),
+            waiting_keepalive: Duration::from_secs(15),
+        }
+    }
 }
 
 impl ApiConfig {

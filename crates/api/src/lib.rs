@@ -7,6 +7,7 @@
 //! ends idle and empty meetings when [`Meetings::sweep`] is called.
 
 mod access_log;
+mod app;
 mod auth;
 pub mod clock;
 pub mod config;
@@ -15,10 +16,13 @@ pub mod error;
 pub mod events;
 mod extract;
 pub mod meetings;
+mod observer;
 pub mod openapi;
+pub mod realtime;
 mod router;
 mod routes;
 pub mod state;
+pub mod webhooks;
 pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock};

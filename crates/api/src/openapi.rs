@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::ErrorBody;
 use crate::routes::{messages, permalinks, rooms, users};
+use crate::webhooks::routes as webhooks;
 use crate::wire;
 
 /// The user part of a request.
@@ -111,11 +112,13 @@ impl Modify for ApiKeyScheme {
         messages::send,
         permalinks::create, permalinks::list, permalinks::show, permalinks::update,
         permalinks::delete, permalinks::add_host, permalinks::remove_host, permalinks::start,
+        webhooks::register, webhooks::show, webhooks::delete,
     ),
     components(schemas(
         ErrorBody, wire::room::RoomResponse, wire::room::RoomView,
         wire::permalink::PermalinkResponse, wire::permalink::PermalinkList,
         wire::permalink::MeetingInfo, wire::user::UserView, wire::user::ParticipantView,
+        webhooks::WebhookView,
     )),
     modifiers(&ApiKeyScheme),
 )]

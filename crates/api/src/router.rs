@@ -12,8 +12,10 @@ use utoipa::OpenApi;
 use crate::access_log;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
+use crate::realtime::{self, RealtimeDoc};
 use crate::routes::{messages, permalinks, rooms, users};
 use crate::state::AppState;
+use crate::webhooks::routes as webhooks;
 
 /// The REST API of anteroom.
 pub fn router(state: AppState) -> Router {
@@ -41,7 +43,13 @@ pub fn router(state: AppState) -> Router {
             "/permalink/{id}/users/{token}",
             axum::routing::delete(permalinks::remove_host),
         )
+        .route("/permalink/{id}/events", get(realtime::waiting_events))
+        .route("/realtime", get(realtime::connect))
+        .route("/webhooks", post(webhooks::register).get(webhooks::show))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/rt", get(crate::observer::connect))
         .route("/openapi.json", get(openapi))
+        .merge(crate::app::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -71,7 +79,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut document = ApiDoc::openapi();
+    // The live endpoints are described beside their handlers.
+    document.merge(RealtimeDoc::openapi());
+    Json(document)
 }
 
 async fn not_found() -> ApiError {

@@ -125,6 +125,10 @@ id_type!(
     /// One meeting: a single run of a room from start to end.
     MeetingId
 );
+id_type!(
+    /// A registered webhook (spec 3.13).
+    WebhookId
+);
 secret_type!(
     /// Grants one user access to one meeting, in the path of `/rooms/<access_key>`.
     AccessKey

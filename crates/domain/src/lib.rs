@@ -16,7 +16,7 @@ pub mod timestamp;
 
 pub use ids::{
     AccessKey, ApiKeyId, GuestToken, MeetingId, ParticipantId, PermalinkId, RoomId, TeamId, UserId,
-    UserToken,
+    UserToken, WebhookId,
 };
 pub use lifecycle::{EndReason, Lifecycle, Timeouts};
 pub use meeting::{Meeting, Participant, Profile};

@@ -9,6 +9,10 @@ use crate::ids::{Layer, ParticipantKey, TrackId, TrackKind};
 /// How long bytes are counted before a rate is computed.
 const WINDOW: Duration = Duration::from_secs(1);
 
+/// A layer with no frame for this long counts as paused: a publisher's
+/// browser suspends its upper layers while its own uplink estimate is low.
+const PAUSED_AFTER: Duration = Duration::from_millis(500);
+
 /// A higher layer than the one being sent must fit with this much room to
 /// spare, so that a rate hovering near the estimate does not flap layers.
 const UPGRADE_HEADROOM: f64 = 1.15;
@@ -18,10 +22,12 @@ struct Meter {
     start: Option<Instant>,
     bytes: u64,
     bps: Option<u64>,
+    last: Option<Instant>,
 }
 
 impl Meter {
     fn record(&mut self, bytes: usize, at: Instant) {
+        self.last = Some(at);
         let start = *self.start.get_or_insert(at);
         let elapsed = at.saturating_duration_since(start);
 
@@ -61,6 +67,13 @@ impl Rates {
     /// The measured rate in bits per second; `None` before one full window.
     pub(crate) fn bps(&self, track: TrackId, layer: Option<Layer>) -> Option<u64> {
         self.meters.get(&(track, layer)).and_then(|m| m.bps)
+    }
+
+    /// Whether the layer carried a frame lately (it was ever measured, and
+    /// has not paused since).
+    pub(crate) fn is_live(&self, track: TrackId, layer: Option<Layer>, now: Instant) -> bool {
+        let last = self.meters.get(&(track, layer)).and_then(|m| m.last);
+        last.is_some_and(|at| now.saturating_duration_since(at) < PAUSED_AFTER)
     }
 
     pub(crate) fn forget(&mut self, publisher: ParticipantKey) {

@@ -205,7 +205,7 @@ impl Engine {
             // Ended while our offer was out; the next plan stops the m-line.
             return;
         }
-        let layers = self.track_layers(track).to_vec();
+        let layers = self.live_layers(track);
         let Some(p) = self.participants.get_mut(&key) else {
             return;
         };

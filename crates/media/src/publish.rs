@@ -95,4 +95,21 @@ impl Engine {
         let publisher = self.participants.get(&track.publisher);
         publisher.map_or(&[], |p| p.tracks.layers(track.kind))
     }
+
+    /// The layers of a track worth choosing from: those that carry frames
+    /// now. A layer the publisher paused would leave its subscribers on a
+    /// frozen picture. Before any layer has been seen, all of them.
+    pub(crate) fn live_layers(&self, track: TrackId) -> Vec<Layer> {
+        let layers = self.track_layers(track);
+        let live: Vec<Layer> = layers
+            .iter()
+            .copied()
+            .filter(|l| self.rates.is_live(track, Some(*l), self.now))
+            .collect();
+        if live.is_empty() {
+            layers.to_vec()
+        } else {
+            live
+        }
+    }
 }

@@ -200,10 +200,9 @@ impl Engine {
             return;
         };
         let mut fixed = Fixed::default();
-        let mut wants = Vec::new();
+        let mut simulcast = Vec::new();
         for (track, forward) in &s.forwards {
-            let layers = self.track_layers(*track);
-            if layers.is_empty() {
+            if self.track_layers(*track).is_empty() {
                 fixed.add(*track, &self.rates);
                 continue;
             }
@@ -212,13 +211,17 @@ impl Engine {
                 Flow::Waiting => None,
             };
             let desired = s.desired.get(track).copied().unwrap_or(Layer::High);
-            wants.push(Want {
-                track: *track,
-                desired,
-                layers,
-                current,
-            });
+            simulcast.push((*track, desired, current, self.live_layers(*track)));
         }
+        let wants: Vec<Want<'_>> = simulcast
+            .iter()
+            .map(|(track, desired, current, layers)| Want {
+                track: *track,
+                desired: *desired,
+                layers,
+                current: *current,
+            })
+            .collect();
         let allocation = allocate(s.estimate_bps, &fixed, &wants, &self.rates);
         trace!(estimate = ?s.estimate_bps, ?allocation, "layers allocated");
         let choices: Vec<(TrackId, Layer)> = wants

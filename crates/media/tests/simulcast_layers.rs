@@ -87,3 +87,35 @@ fn asking_for_an_unpublished_track_is_an_error() {
     let result = w.engine.set_desired_layer(w.now, b, camera, Layer::Low);
     assert!(result.is_err());
 }
+
+#[test]
+fn a_paused_top_layer_gives_way_to_a_live_one_and_comes_back() {
+    let mut w = World::new(7);
+    let a = w.join(1, SIMULCAST);
+    let b = w.join(1, NOTHING);
+    w.settle_in();
+    w.run_for(Duration::from_secs(1));
+    let camera = track(a, TrackKind::Camera);
+    assert!(w.client(b).frames_of(camera).iter().all(|f| f.tag == b'h'));
+
+    // A's browser suspends its top layer: B must not stay on a frozen picture.
+    w.client_mut(a).pause_layer("h");
+    let from = w.client(b).frames_of(camera).len();
+    w.run_for(Duration::from_secs(3));
+    let frames = w.client(b).frames_of(camera);
+    let after = &frames[from..];
+    let first_low = after
+        .iter()
+        .position(|f| f.tag == b'l')
+        .expect("the low layer arrives");
+    assert!(after[first_low].keyframe, "switch to l not on a keyframe");
+    assert!(after.len() - first_low >= 20, "too few l frames");
+
+    // The layer comes back, and so does B's full picture.
+    w.client_mut(a).resume_layer("h");
+    let from = w.client(b).frames_of(camera).len();
+    w.run_for(Duration::from_secs(3));
+    let frames = w.client(b).frames_of(camera);
+    let back = frames[from..].iter().filter(|f| f.tag == b'h').count();
+    assert!(back >= 15, "h frames after the resume: {back}");
+}

@@ -9,22 +9,26 @@
 //!
 //! The trait is deliberately plain reads and writes. The HTTP layer
 //! serialises changes to meetings itself, so the store needs no
-//! multi-statement transactions beyond the ones it runs internally.
+//! multi-statement transactions beyond the ones it runs internally; the
+//! calls that change a meeting take the webhook outbox rows to write in
+//! the same transaction ([`WebhookStore`]).
 
 mod error;
 mod sqlite;
+mod webhooks;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use anteroom_domain::meeting::Ending;
 use anteroom_domain::{
-    AccessKey, ApiKey, ApiKeyId, GuestToken, Host, Meeting, MeetingId, Participant, Permalink,
-    PermalinkId, RoomId, Team, TeamId, UserToken,
+    AccessKey, ApiKey, ApiKeyId, GuestToken, Host, Meeting, MeetingId, Participant, ParticipantId,
+    Permalink, PermalinkId, RoomId, Team, TeamId, UserToken,
 };
 
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
+pub use webhooks::{Attempt, AttemptOutcome, Delivery, OutboxEvent, Webhook, WebhookStore};
 
 /// Shorthand for store results.
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -45,9 +49,15 @@ pub struct PageRequest {
 }
 
 /// Everything anteroom keeps.
-pub trait Store: TeamStore + PermalinkStore + MeetingStore + Send + Sync + 'static {}
+pub trait Store:
+    TeamStore + PermalinkStore + MeetingStore + WebhookStore + Send + Sync + 'static
+{
+}
 
-impl<T: TeamStore + PermalinkStore + MeetingStore + Send + Sync + 'static> Store for T {}
+impl<T: TeamStore + PermalinkStore + MeetingStore + WebhookStore + Send + Sync + 'static> Store
+    for T
+{
+}
 
 /// Teams and their API keys.
 #[async_trait]
@@ -104,8 +114,9 @@ pub trait PermalinkStore {
 /// Meetings and their participants.
 #[async_trait]
 pub trait MeetingStore {
-    /// Adds a meeting. Fails if the room already has a running meeting.
-    async fn insert_meeting(&self, meeting: &Meeting) -> Result<()>;
+    /// Adds a meeting and writes its webhook events in the same
+    /// transaction. Fails if the room already has a running meeting.
+    async fn insert_meeting(&self, meeting: &Meeting, outbox: &[OutboxEvent]) -> Result<()>;
     /// A meeting by id.
     async fn find_meeting(&self, id: &MeetingId) -> Result<Option<Meeting>>;
     /// The running meeting of a room.
@@ -116,12 +127,24 @@ pub trait MeetingStore {
     async fn find_meeting_by_guest_token(&self, token: &GuestToken) -> Result<Option<Meeting>>;
     /// Every running meeting of a team, or of all teams.
     async fn running_meetings(&self, team: Option<&TeamId>) -> Result<Vec<Meeting>>;
-    /// Marks a meeting ended.
-    async fn end_meeting(&self, id: &MeetingId, ending: &Ending) -> Result<()>;
+    /// Marks a meeting ended and its participants offline, and writes the
+    /// webhook events in the same transaction.
+    async fn end_meeting(
+        &self,
+        id: &MeetingId,
+        ending: &Ending,
+        outbox: &[OutboxEvent],
+    ) -> Result<()>;
     /// Locks a meeting.
     async fn lock_meeting(&self, id: &MeetingId) -> Result<()>;
-    /// Records that someone connected to a meeting.
-    async fn mark_connected(&self, id: &MeetingId) -> Result<()>;
+    /// Records that a participant connected to a meeting, and writes the
+    /// webhook events in the same transaction.
+    async fn mark_connected(
+        &self,
+        id: &MeetingId,
+        participant: &ParticipantId,
+        outbox: &[OutboxEvent],
+    ) -> Result<()>;
 
     /// Adds a participant.
     async fn insert_participant(&self, participant: &Participant) -> Result<()>;

@@ -60,12 +60,15 @@ process.once('exit', () => {
 /**
  * @param {object} [opts]
  * @param {string[]} [opts.extraArgs] - appended after the fixed arguments
+ * @param {boolean} [opts.allowPrivateWebhooks] - pass --webhooks-allow-private, so webhooks may
+ *   point to a receiver on 127.0.0.1
  * @param {Record<string,string>} [opts.env] - extra environment (overrides)
  * @param {string} [opts.apiKey] - default: 32 random alphanumerics
  * @param {number} [opts.readyTimeoutMs] - default 20000
  */
 export async function startServer(opts = {}) {
-  const { extraArgs = [], env = {}, readyTimeoutMs = 20_000 } = opts;
+  const { env = {}, readyTimeoutMs = 20_000 } = opts;
+  const extraArgs = [...(opts.extraArgs ?? []), ...(opts.allowPrivateWebhooks ? ['--webhooks-allow-private'] : [])];
   const apiKey = opts.apiKey ?? randomAlnum(32);
   const bin = binaryPath();
   if (!existsSync(bin)) {

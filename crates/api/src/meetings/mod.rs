@@ -7,6 +7,7 @@
 //! come (D8).
 
 mod live;
+mod outbox;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -25,7 +26,9 @@ use anteroom_store::{Store, StoreError};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Hub, Place, RoomEvent};
+use crate::webhooks::payload;
 use live::{LiveMeetings, PresenceChange};
+pub use outbox::WaitingGuest;
 
 /// Tokens and ids come straight from the operating system's CSPRNG (D4).
 pub fn os_rng() -> impl rand::Rng {
@@ -56,6 +59,7 @@ pub struct Meetings {
     hub: Arc<Hub>,
     write: AsyncMutex<()>,
     live: Mutex<LiveMeetings>,
+    outbox: outbox::OutboxState,
 }
 
 impl Meetings {
@@ -73,6 +77,7 @@ impl Meetings {
             hub,
             write: AsyncMutex::new(()),
             live: Mutex::new(LiveMeetings::default()),
+            outbox: outbox::OutboxState::default(),
         }
     }
 
@@ -83,6 +88,7 @@ impl Meetings {
     /// Picks up the meetings that were running when the process stopped.
     pub async fn restore(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
+        self.clear_stale_presence().await?;
         let running = self.store.running_meetings(None).await?;
         let mut live = self.live();
         for meeting in &running {
@@ -230,7 +236,10 @@ impl Meetings {
             ever_connected: false,
             ended: None,
         };
-        self.store.insert_meeting(&meeting).await?;
+        self.flush_locked().await?;
+        let outbox = [payload::room_update(&meeting, now)];
+        self.store.insert_meeting(&meeting, &outbox).await?;
+        self.notify_committed();
         self.live().insert(&meeting, Lifecycle::start(now));
         self.hub.publish(Place::of(&meeting), RoomEvent::Started);
         tracing::info!(room.id = %meeting.room_id, meeting.id = %meeting.id, "meeting started");
@@ -303,7 +312,9 @@ impl Meetings {
             reason,
             by: by.clone(),
         };
-        self.store.end_meeting(id, &ending).await?;
+        let outbox = self.end_events(&meeting, &ending).await?;
+        self.store.end_meeting(id, &ending, &outbox).await?;
+        self.notify_committed();
         self.live().remove(id);
         self.hub
             .publish(Place::of(&meeting), RoomEvent::Ended { reason, by });
@@ -340,19 +351,37 @@ impl Meetings {
         meeting: &MeetingId,
         key: &AccessKey,
     ) -> Result<bool, StoreError> {
-        let Some((participant, _)) = self.store.find_participant(key).await? else {
+        // Under the write lock, so that its webhook event takes its place
+        // among the meeting's other changes.
+        let _write = self.write.lock().await;
+        let Some((participant, found)) = self.store.find_participant(key).await? else {
             return Ok(false);
         };
         if &participant.meeting_id != meeting {
             return Ok(false);
         }
-        let change = self
-            .live()
-            .connect(meeting, key, &participant.id, &participant.user.id);
+        // Closed connections queued before this one opened are written
+        // first.
+        let (change, deferred) = {
+            let mut live = self.live();
+            let change = live.connect(meeting, key, &participant.id, &participant.user.id);
+            (change, self.take_deferred())
+        };
+        self.write_deferred(deferred).await?;
         let Some(change) = change else {
             return Ok(false);
         };
-        self.store.mark_connected(meeting).await?;
+        let now = self.clock.now();
+        let outbox: Vec<_> = change
+            .iter()
+            .map(|_| payload::participant_update(&found, &participant, true, now))
+            .collect();
+        self.store
+            .mark_connected(meeting, &participant.id, &outbox)
+            .await?;
+        if !outbox.is_empty() {
+            self.notify_committed();
+        }
         if let Some(change) = change {
             self.announce(meeting, change, true);
         }
@@ -362,7 +391,14 @@ impl Meetings {
     /// The realtime layer's hook: a participant's connection closed.
     pub fn disconnected(&self, meeting: &MeetingId, key: &AccessKey) {
         let now = self.clock.now();
-        let change = self.live().disconnect(meeting, key, now);
+        let change = {
+            let mut live = self.live();
+            let change = live.disconnect(meeting, key, now);
+            if let Some(change) = &change {
+                self.defer_offline(meeting, change, now);
+            }
+            change
+        };
         if let Some(change) = change {
             self.announce(meeting, change, false);
         }

@@ -163,6 +163,27 @@ impl Client {
         (offer.to_sdp_string(), vec![hint], pending)
     }
 
+    /// Stops sending one simulcast layer of the camera, as a browser does
+    /// with its upper layers while its uplink estimate is low.
+    pub fn pause_layer(&mut self, rid: &str) {
+        for (_, kind, rids) in &mut self.sending {
+            if *kind == TrackKind::Camera {
+                rids.retain(|r| r.as_deref() != Some(rid));
+            }
+        }
+    }
+
+    /// Sends a paused simulcast layer of the camera again; the encoder
+    /// starts it with a keyframe.
+    pub fn resume_layer(&mut self, rid: &str) {
+        for (mid, kind, rids) in &mut self.sending {
+            if *kind == TrackKind::Camera && !rids.contains(&Some(Rid::from(rid))) {
+                rids.push(Some(Rid::from(rid)));
+                self.want_keyframe.push((*mid, Some(Rid::from(rid))));
+            }
+        }
+    }
+
     /// Stops sending `kind`, as a browser setting its transceiver inactive.
     pub fn stop_sending(&mut self, kind: TrackKind) -> (String, Vec<TrackHint>, SdpPendingOffer) {
         let i = self

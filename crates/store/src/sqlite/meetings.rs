@@ -13,12 +13,13 @@ use super::SqliteStore;
 use super::codec::{
     get_bool, get_opt_str, get_opt_ts, get_options, get_str, get_ts, options_json, ts,
 };
-use crate::{MeetingStore, Result, StoreError};
+use super::webhooks::write_outbox;
+use crate::{MeetingStore, OutboxEvent, Result, StoreError};
 
 const MEETING_COLUMNS: &str = "m.id, m.team_id, m.room_id, m.name, m.options, m.guest_token, \
      m.permalink_id, m.started_at, m.locked, m.ever_connected, m.ended_at, m.end_reason, m.ended_by";
 
-const PARTICIPANT_COLUMNS: &str = "p.access_key, p.id, p.meeting_id, p.user_id, p.name, p.avatar, p.guest, p.joined_at, p.host_token";
+pub(super) const PARTICIPANT_COLUMNS: &str = "p.access_key, p.id, p.meeting_id, p.user_id, p.name, p.avatar, p.guest, p.joined_at, p.host_token";
 
 fn meeting(row: &SqliteRow) -> Result<Meeting> {
     let ended = match get_opt_ts(row, "ended_at")? {
@@ -48,7 +49,7 @@ fn meeting(row: &SqliteRow) -> Result<Meeting> {
     })
 }
 
-fn participant(row: &SqliteRow) -> Result<Participant> {
+pub(super) fn participant(row: &SqliteRow) -> Result<Participant> {
     Ok(Participant {
         id: ParticipantId::new(get_str(row, "id")?),
         access_key: AccessKey::new(get_str(row, "access_key")?),
@@ -78,7 +79,8 @@ impl SqliteStore {
 
 #[async_trait]
 impl MeetingStore for SqliteStore {
-    async fn insert_meeting(&self, meeting: &Meeting) -> Result<()> {
+    async fn insert_meeting(&self, meeting: &Meeting, outbox: &[OutboxEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO meetings (id, team_id, room_id, name, options, guest_token, permalink_id, \
              started_at, locked, ever_connected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -93,9 +95,11 @@ impl MeetingStore for SqliteStore {
         .bind(ts(meeting.started_at))
         .bind(i64::from(meeting.locked))
         .bind(i64::from(meeting.ever_connected))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from_write)?;
+        write_outbox(&mut tx, outbox).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -139,7 +143,13 @@ impl MeetingStore for SqliteStore {
         rows.iter().map(meeting).collect()
     }
 
-    async fn end_meeting(&self, id: &MeetingId, ending: &Ending) -> Result<()> {
+    async fn end_meeting(
+        &self,
+        id: &MeetingId,
+        ending: &Ending,
+        outbox: &[OutboxEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE meetings SET ended_at = ?, end_reason = ?, ended_by = ? \
              WHERE id = ? AND ended_at IS NULL",
@@ -148,8 +158,14 @@ impl MeetingStore for SqliteStore {
         .bind(ending.reason.as_str())
         .bind(ending.by.as_deref())
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE participants SET online = 0 WHERE meeting_id = ? AND online = 1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        write_outbox(&mut tx, outbox).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -161,11 +177,24 @@ impl MeetingStore for SqliteStore {
         Ok(())
     }
 
-    async fn mark_connected(&self, id: &MeetingId) -> Result<()> {
+    async fn mark_connected(
+        &self,
+        id: &MeetingId,
+        participant: &ParticipantId,
+        outbox: &[OutboxEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE meetings SET ever_connected = 1 WHERE id = ? AND ever_connected = 0")
             .bind(id.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query("UPDATE participants SET online = 1 WHERE id = ? AND meeting_id = ?")
+            .bind(participant.as_str())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        write_outbox(&mut tx, outbox).await?;
+        tx.commit().await?;
         Ok(())
     }
 

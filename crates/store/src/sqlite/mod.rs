@@ -4,6 +4,7 @@ mod codec;
 mod meetings;
 mod permalinks;
 mod teams;
+mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1,0 +1,129 @@
+// Shared setup of the prebuilt UI's browser tests: Debian's Chromium with
+// fake devices (flags from shared/notes/webrtc-on-these-machines.md), pages
+// that record their errors, and permalinks made through the API.
+
+import { chromium } from 'playwright-core';
+
+import { apiFetch } from '../lib/api.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A page in its own context (its own storage), recording page errors and CSP reports. */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/.test(msg.text())) page.errors.push(msg.text());
+  });
+  return page;
+}
+
+/** Waits until `<body data-state>` is `state` (or one of `state` when a list). */
+export async function waitForState(page, state, timeout = 10_000) {
+  const wanted = Array.isArray(state) ? state : [state];
+  await page.waitForFunction((list) => list.includes(document.body.dataset.state), wanted, { timeout, polling: 'raf' });
+}
+
+export function bodyState(page) {
+  return page.evaluate(() => document.body.dataset.state);
+}
+
+/** Makes a permalink; returns its tokens and links. */
+export async function createPermalink(server, { name = 'Weekly sync', host = 'Ann', options = {}, expiresAt } = {}) {
+  const body = { name, user: { name: host }, options };
+  if (expiresAt) body.expires_at = expiresAt;
+  const res = await apiFetch(server, '/permalink', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`POST /permalink: ${res.status} ${res.text}`);
+  const { permalink } = res.json;
+  return {
+    id: permalink.id,
+    userToken: permalink.user_token,
+    guestToken: permalink.guest_token,
+    hostUrl: `${server.appUrl}/permalink?${permalink.user_token}`,
+    guestUrl: `${server.appUrl}/permalink?guest=${permalink.guest_token}`,
+    response: res.json,
+  };
+}
+
+/** Median and 95th percentile of a list of numbers. */
+export function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pick = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { median: pick(0.5), p95: pick(0.95), min: sorted[0], max: sorted.at(-1) };
+}
+
+/** Answers every request to the exit URL's host with a small page, so leaving can be followed. */
+export async function catchExit(page, exitUrl) {
+  const { origin } = new URL(exitUrl);
+  await page.route(`${origin}/**`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>bye</title><p>bye</p>' }));
+}
+
+/**
+ * Host opens the host link and starts; resolves with the wall-clock time (ms,
+ * from the browser's clock) at which the start call's answer arrived.
+ */
+export async function hostStarts(host, link, name = 'Ann') {
+  await host.goto(link.hostUrl);
+  await waitForState(host, 'lobby');
+  await host.fill('#lobby-name', name);
+  const answered = host.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/permalink/${link.userToken}`));
+  await host.click('#lobby-submit');
+  const response = await answered;
+  if (response.status() !== 201) throw new Error(`start answered ${response.status()}`);
+  await waitForState(host, 'meeting');
+  // The meeting-info GET has the same URL; the start is the last one.
+  return host.evaluate((token) => {
+    const entries = performance.getEntriesByType('resource').filter((e) => e.name.endsWith(`/permalink/${token}`));
+    return performance.timeOrigin + entries.at(-1).responseEnd;
+  }, link.userToken);
+}
+
+/**
+ * Notes in the page, by the browser's clock, when `<body data-state>` first
+ * becomes `state`; `readStateTime` reads it. Test instrumentation only.
+ */
+export async function stampState(page, state) {
+  await page.evaluate((wanted) => {
+    const body = document.body;
+    const observer = new MutationObserver(() => {
+      if (body.dataset.state === wanted) {
+        body.dataset.testStampedAt = String(performance.timeOrigin + performance.now());
+        observer.disconnect();
+      }
+    });
+    observer.observe(body, { attributes: true, attributeFilter: ['data-state'] });
+  }, state);
+}
+
+export async function readStateTime(page) {
+  return Number(await page.evaluate(() => document.body.dataset.testStampedAt));
+}
+
+/** Sends a chat message from `page` through its chat field. */
+export async function sendChat(page, text) {
+  await page.fill('#chat-input', text);
+  await page.press('#chat-input', 'Enter');
+}
+
+/** Waits until `page`'s chat shows a message with `text`. */
+export async function waitForChat(page, text, timeout = 5000) {
+  await page.waitForFunction((wanted) => [...document.querySelectorAll('.chat-text')].some((el) => el.textContent === wanted), text, { timeout });
+}
