@@ -2,7 +2,7 @@
 //! flags, a webhook receiver on 127.0.0.1 that can go down, answer errors
 //! or hang, and an ActionCable client.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 mod cable;
 mod receiver;
