@@ -77,16 +77,23 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
   const countEl = h('span', { class: 'count' });
   const lockedBadge = h('span', { class: 'badge-pill', hidden: true }, icon('lock'), h('span', { text: t('meetingLocked') }));
   const banner = h('div', { class: 'banner', role: 'status', hidden: true, text: t('reconnecting') });
-  const bar = h('nav', { class: 'controls', 'aria-label': t('appName') },
+  // A guest let in from the waiting room may not have touched the page yet,
+  // and browsers hold back sound until they do.
+  const soundButton = h('button', { type: 'button', class: 'primary sound-button', hidden: true, text: t('enableSound'), onclick: () => {
+    unlockAudio();
+    for (const el of audioSink.querySelectorAll('audio')) el.play().catch(() => {});
+    soundButton.hidden = true;
+  } });
+  const bar = h('nav', { class: 'controls', 'aria-label': t('controls') },
     h('div', { class: 'control-group' }, micButton, camButton, canDisplay ? screenButton : null),
     h('div', { class: 'control-group' }, ...Object.values(panelButtons), lockButton),
     h('div', { class: 'control-group' }, leaveButton));
   const view = h('div', { class: 'meeting' },
     h('header', { class: 'topbar' },
       h('div', { class: 'title' }, h('h1', { text: meeting.meeting?.name ?? meeting.room.room?.name ?? '' }), countEl),
-      lockedBadge),
+      lockedBadge, soundButton),
     banner,
-    h('div', { class: 'body' }, h('main', { class: 'main', 'aria-label': t('people') }, grid.el), side),
+    h('div', { class: 'body' }, h('main', { class: 'main', 'aria-label': t('videoGrid') }, grid.el), side),
     bar, dialog, audioSink);
 
   function renderControls() {
@@ -165,6 +172,9 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
       el.srcObject = new MediaStream([track]);
       audioSink.append(el);
       audioEls.set(mid, el);
+      el.play().catch(() => {
+        soundButton.hidden = false;
+      });
       speakers.add(participantId, track);
     } else if (kind === 'camera') {
       (grid.get(participantId) ?? grid.add(new Tile({ key: participantId, name: p?.name ?? '', showName: showNames }))).setTrack(track);

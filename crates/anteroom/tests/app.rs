@@ -19,7 +19,7 @@ async fn fetch(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
     (status, headers, response.text().await.expect("body read"))
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn header(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(&name)
         .unwrap_or_else(|| panic!("no {name} header"))

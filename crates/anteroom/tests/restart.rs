@@ -51,6 +51,10 @@ fn spawn(data: &Path, api_key: Option<&str>) -> Process {
             };
         }
     }
+    // The process ended or closed stdout without a ready line: reap it
+    // before failing, so no zombie is left behind.
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("no ready line; printed {printed:?}");
 }
 
