@@ -475,3 +475,34 @@ async fn updates_apply_from_the_next_meeting() {
         .body;
     assert_eq!(next["room"]["name"], "After");
 }
+
+#[tokio::test]
+async fn a_host_may_choose_the_name_shown_in_this_meeting() {
+    let app = TestApp::start().await;
+    let permalink = app.create_permalink(json!({})).await;
+    let id = permalink["permalink"]["id"].as_str().expect("id");
+    let token = permalink["permalink"]["user_token"].as_str().expect("ut");
+
+    let start = app
+        .post_anon(
+            &format!("/permalink/{token}"),
+            json!({"user": {"name": "Ann Example"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(start["user"]["name"], "Ann Example");
+    let stored = app.get(&format!("/permalink/{id}")).await.expect(200).body;
+    assert_eq!(
+        stored["user"]["name"], "Ann",
+        "the host record keeps its name"
+    );
+
+    let long = "n".repeat(300);
+    app.post_anon(
+        &format!("/permalink/{token}"),
+        json!({"user": {"name": long}}),
+    )
+    .await
+    .expect_error(400);
+}

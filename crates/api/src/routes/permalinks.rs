@@ -389,24 +389,34 @@ pub async fn remove_host(
 /// Start the permalink's meeting, or join it if it runs, as a host (D13).
 #[utoipa::path(
     post, path = "/permalink/{id_or_token}", tag = "permalinks",
+    description = "The body is usually empty. `user[name]`, if given, is the name this \
+        host shows in this meeting; the stored host keeps its name.",
     params(("id_or_token" = String, Path, description = "a host's user token")),
     responses(
         (status = 201, description = "a fresh room response for this host", body = RoomResponse),
         (status = 404, description = "unknown user token, or its permalink was deleted", body = ErrorBody),
+        (status = 400, description = "user[name] is given but malformed", body = ErrorBody),
         (status = 410, description = "the permalink has expired and no meeting runs", body = ErrorBody),
     )
 )]
 pub async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Body(params): Body,
 ) -> ApiResult<(StatusCode, Json<RoomResponse>)> {
+    // The body is usually empty; a host may give the name to show in this
+    // meeting, as the prebuilt UI's lobby lets them.
+    let shown_name = optional_name(&params, "user.name", "user[name]")?;
     let found = if UserToken::is_well_formed(&token) {
         state.store.find_host(&UserToken::new(token)).await?
     } else {
         None
     };
-    let (host, permalink) = found.ok_or_else(|| ApiError::not_found("unknown user token"))?;
+    let (mut host, permalink) = found.ok_or_else(|| ApiError::not_found("unknown user token"))?;
     tag_span(&RoomId::new(permalink.id.as_str()), Some(&host.user.id));
+    if let Some(name) = shown_name {
+        host.user.name = name;
+    }
     let team = state.team(&permalink.team_id).await?;
     let (who, meeting) = state
         .meetings
