@@ -96,6 +96,7 @@ impl Engine {
             Event::MediaChanged(changed) => self.on_media_changed(key, changed),
             Event::MediaData(data) => self.on_media_data(key, data),
             Event::KeyframeRequest(request) => self.on_keyframe_request(key, request),
+            Event::StreamPaused(paused) => self.on_stream_paused(key, paused),
             Event::EgressBitrateEstimate(BweKind::Twcc { estimate, .. }) => {
                 if let Some(p) = self.participants.get_mut(&key) {
                     p.estimate_bps = Some(estimate.as_u64());

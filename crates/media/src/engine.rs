@@ -209,6 +209,7 @@ impl Engine {
             self.drain(key);
         }
 
+        self.expire_layers();
         if self.now >= self.next_allocation {
             self.next_allocation = self.now + ALLOCATION_INTERVAL;
             self.reallocate.extend(self.participants.keys().copied());
@@ -221,8 +222,11 @@ impl Engine {
         if let Some(output) = self.outbox.pop_front() {
             return output;
         }
-        let next = self.participants.values().map(|p| p.next_timeout).min();
-        Output::Timeout(next.map_or(self.next_allocation, |t| t.min(self.next_allocation)))
+        let sessions = self.participants.values().map(|p| p.next_timeout);
+        let next = sessions
+            .chain(self.rates.next_expiry())
+            .fold(self.next_allocation, Instant::min);
+        Output::Timeout(next)
     }
 
     /// The room the participant is in.

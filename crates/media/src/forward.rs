@@ -63,6 +63,11 @@ impl Forward {
         self.flow
     }
 
+    /// The layer aimed at: the one flowing, or the one to switch to.
+    pub(crate) fn target(&self) -> Option<Layer> {
+        self.target
+    }
+
     /// The layer a keyframe request on behalf of this subscriber should name:
     /// the one it decodes, or the one it waits for.
     pub(crate) fn keyframe_layer(&self) -> Option<Layer> {

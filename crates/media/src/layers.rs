@@ -10,7 +10,10 @@ use crate::ids::{Layer, ParticipantKey, TrackId, TrackKind};
 const WINDOW: Duration = Duration::from_secs(1);
 
 /// A layer with no frame for this long counts as paused: a publisher's
-/// browser suspends its upper layers while its own uplink estimate is low.
+/// browser adds its upper layers only as its uplink estimate grows, and
+/// suspends them while it is low. A subscriber left on a paused layer sees
+/// a frozen picture until then, so this is short; a camera at a few frames
+/// per second still counts as arriving.
 const PAUSED_AFTER: Duration = Duration::from_millis(500);
 
 /// A higher layer than the one being sent must fit with this much room to
@@ -23,14 +26,27 @@ struct Meter {
     bytes: u64,
     bps: Option<u64>,
     last: Option<Instant>,
+    /// Whether the layer counts as arriving: a frame came within
+    /// [`PAUSED_AFTER`] and str0m has not reported its stream paused since.
+    live: bool,
 }
 
 impl Meter {
-    fn record(&mut self, bytes: usize, at: Instant) {
-        self.last = Some(at);
+    /// Returns true if the layer was not arriving until this frame.
+    fn record(&mut self, bytes: usize, at: Instant) -> bool {
+        let started = !self.is_live(at);
+        if started {
+            // The rate of a layer coming back is measured from now: a window
+            // stretched over the pause would make it look nearly free.
+            self.start = None;
+            self.bytes = 0;
+        }
+        // A frame held back for a retransmission carries an older time.
+        self.last = self.last.max(Some(at));
+        self.live = true;
+
         let start = *self.start.get_or_insert(at);
         let elapsed = at.saturating_duration_since(start);
-
         if elapsed >= WINDOW {
             let millis = elapsed.as_millis().max(1) as u64;
             let measured = self.bytes.saturating_mul(8_000) / millis;
@@ -41,27 +57,45 @@ impl Meter {
             self.bytes = 0;
         }
         self.bytes = self.bytes.saturating_add(bytes as u64);
+        started
+    }
+
+    // The time check keeps the answer right even when `expire` runs late.
+    fn is_live(&self, now: Instant) -> bool {
+        self.live && self.expires().is_some_and(|at| now < at)
+    }
+
+    fn expires(&self) -> Option<Instant> {
+        self.last.map(|at| at + PAUSED_AFTER)
     }
 }
 
-/// Measured bitrates of every layer of every published track.
+/// Measured bitrates of every layer of every published track, and which
+/// layers are arriving.
 #[derive(Debug, Default)]
 pub(crate) struct Rates {
     meters: BTreeMap<(TrackId, Option<Layer>), Meter>,
+    /// No live layer goes stale before this; `None` while none is live.
+    next_expiry: Option<Instant>,
 }
 
 impl Rates {
+    /// Counts a frame of `layer`. Returns true if that layer was not
+    /// arriving until this frame (first frame, or back from a pause).
     pub(crate) fn record(
         &mut self,
         track: TrackId,
         layer: Option<Layer>,
         bytes: usize,
         at: Instant,
-    ) {
-        self.meters
-            .entry((track, layer))
-            .or_default()
-            .record(bytes, at);
+    ) -> bool {
+        let meter = self.meters.entry((track, layer)).or_default();
+        let started = meter.record(bytes, at);
+        if started {
+            let expires = at + PAUSED_AFTER;
+            self.next_expiry = Some(self.next_expiry.map_or(expires, |n| n.min(expires)));
+        }
+        started
     }
 
     /// The measured rate in bits per second; `None` before one full window.
@@ -69,11 +103,46 @@ impl Rates {
         self.meters.get(&(track, layer)).and_then(|m| m.bps)
     }
 
-    /// Whether the layer carried a frame lately (it was ever measured, and
-    /// has not paused since).
+    /// Whether the layer is arriving: it carried a frame lately and was
+    /// not reported paused since.
     pub(crate) fn is_live(&self, track: TrackId, layer: Option<Layer>, now: Instant) -> bool {
-        let last = self.meters.get(&(track, layer)).and_then(|m| m.last);
-        last.is_some_and(|at| now.saturating_duration_since(at) < PAUSED_AFTER)
+        let meter = self.meters.get(&(track, layer));
+        meter.is_some_and(|m| m.is_live(now))
+    }
+
+    /// str0m reports the layer's stream paused (no packets for a while).
+    /// Returns true if the layer counted as arriving until now.
+    ///
+    /// The matching unpause comes with the stream's first packet, before
+    /// any frame of it: the layer counts again once a frame is recorded.
+    pub(crate) fn pause(&mut self, track: TrackId, layer: Option<Layer>) -> bool {
+        let meter = self.meters.get_mut(&(track, layer));
+        meter.is_some_and(|m| std::mem::replace(&mut m.live, false))
+    }
+
+    /// When [`Rates::expire`] may next find a layer gone stale.
+    pub(crate) fn next_expiry(&self) -> Option<Instant> {
+        self.next_expiry
+    }
+
+    /// Marks the layers that stopped arriving by `now` and returns them.
+    pub(crate) fn expire(&mut self, now: Instant) -> Vec<(TrackId, Option<Layer>)> {
+        if self.next_expiry.is_none_or(|at| now < at) {
+            return Vec::new();
+        }
+
+        let mut stopped = Vec::new();
+        let mut next: Option<Instant> = None;
+        for (key, meter) in self.meters.iter_mut().filter(|(_, m)| m.live) {
+            if meter.is_live(now) {
+                next = [next, meter.expires()].into_iter().flatten().min();
+            } else {
+                meter.live = false;
+                stopped.push(*key);
+            }
+        }
+        self.next_expiry = next;
+        stopped
     }
 
     pub(crate) fn forget(&mut self, publisher: ParticipantKey) {
@@ -222,14 +291,20 @@ mod tests {
         TrackId::new(ParticipantKey::new(n), TrackKind::Camera)
     }
 
-    fn measured(track: TrackId, low_bps: u64, high_bps: u64) -> Rates {
-        let mut rates = Rates::default();
-        let t0 = Instant::now();
-        for (layer, bps) in [(Layer::Low, low_bps), (Layer::High, high_bps)] {
-            // One window of bytes, then one more record to close it.
-            rates.record(track, Some(layer), (bps / 8) as usize, t0);
-            rates.record(track, Some(layer), 0, t0 + WINDOW);
+    /// One window of frames at `bps` from `from`, then one more frame to
+    /// close the window.
+    fn feed(rates: &mut Rates, track: TrackId, layer: Layer, bps: u64, from: Instant) {
+        for i in 0..10 {
+            let at = from + WINDOW * i / 10;
+            rates.record(track, Some(layer), (bps / 80) as usize, at);
         }
+        rates.record(track, Some(layer), 0, from + WINDOW);
+    }
+
+    fn measured(track: TrackId, low_bps: u64, high_bps: u64, t0: Instant) -> Rates {
+        let mut rates = Rates::default();
+        feed(&mut rates, track, Layer::Low, low_bps, t0);
+        feed(&mut rates, track, Layer::High, high_bps, t0);
         rates
     }
 
@@ -244,7 +319,7 @@ mod tests {
 
     #[test]
     fn desired_layer_is_sent_when_budget_allows() {
-        let rates = measured(camera(1), 100_000, 500_000);
+        let rates = measured(camera(1), 100_000, 500_000, Instant::now());
         let wants = [want(camera(1), Layer::High, None)];
         let a = allocate(Some(1_000_000), &Fixed::default(), &wants, &rates);
         assert_eq!(a.layers, vec![Layer::High]);
@@ -253,7 +328,7 @@ mod tests {
 
     #[test]
     fn estimate_caps_the_layer_and_lowest_is_the_floor() {
-        let rates = measured(camera(1), 100_000, 500_000);
+        let rates = measured(camera(1), 100_000, 500_000, Instant::now());
         let wants = [want(camera(1), Layer::High, Some(Layer::High))];
         assert_eq!(
             allocate(Some(300_000), &Fixed::default(), &wants, &rates).layers,
@@ -267,7 +342,7 @@ mod tests {
 
     #[test]
     fn upgrade_needs_headroom() {
-        let rates = measured(camera(1), 100_000, 500_000);
+        let rates = measured(camera(1), 100_000, 500_000, Instant::now());
         let holding = [want(camera(1), Layer::High, Some(Layer::High))];
         let upgrading = [want(camera(1), Layer::High, Some(Layer::Low))];
         assert_eq!(
@@ -278,6 +353,51 @@ mod tests {
             allocate(Some(520_000), &Fixed::default(), &upgrading, &rates).layers,
             [Layer::Low]
         );
+    }
+
+    #[test]
+    fn a_layer_arrives_until_its_frames_stop() {
+        let (track, t0) = (camera(1), Instant::now());
+        let at = |ms| t0 + Duration::from_millis(ms);
+        let mut rates = Rates::default();
+
+        assert!(rates.record(track, Some(Layer::High), 1_000, t0));
+        assert!(!rates.record(track, Some(Layer::High), 1_000, at(100)));
+        assert_eq!(rates.next_expiry(), Some(t0 + PAUSED_AFTER));
+        assert!(rates.expire(at(599)).is_empty());
+        assert!(rates.is_live(track, Some(Layer::High), at(599)));
+
+        assert!(!rates.is_live(track, Some(Layer::High), at(600)));
+        assert_eq!(rates.expire(at(600)), [(track, Some(Layer::High))]);
+        assert_eq!(rates.next_expiry(), None);
+        assert!(rates.record(track, Some(Layer::High), 1_000, at(5_000)));
+    }
+
+    #[test]
+    fn a_paused_report_stops_a_layer_until_its_next_frame() {
+        let (track, t0) = (camera(1), Instant::now());
+        let mut rates = Rates::default();
+        assert!(!rates.pause(track, Some(Layer::High)), "never seen");
+
+        rates.record(track, Some(Layer::High), 1_000, t0);
+        assert!(rates.pause(track, Some(Layer::High)));
+        assert!(!rates.is_live(track, Some(Layer::High), t0));
+        assert!(!rates.pause(track, Some(Layer::High)), "already paused");
+        assert!(rates.expire(t0 + PAUSED_AFTER).is_empty());
+        assert!(rates.record(track, Some(Layer::High), 1_000, t0));
+    }
+
+    #[test]
+    fn a_layer_back_from_a_pause_keeps_its_rate() {
+        let (track, t0) = (camera(1), Instant::now());
+        let mut rates = measured(track, 100_000, 500_000, t0);
+        assert_eq!(rates.bps(track, Some(Layer::High)), Some(500_000));
+
+        // Ten seconds off, then one window at the old rate: the pause is
+        // not counted as a window with nothing in it.
+        let back = t0 + WINDOW + Duration::from_secs(10);
+        feed(&mut rates, track, Layer::High, 500_000, back);
+        assert_eq!(rates.bps(track, Some(Layer::High)), Some(500_000));
     }
 
     #[test]

@@ -25,7 +25,13 @@
 //! - **Simulcast.** A camera may come in layers (rids `l`, `m`, `h`). Each
 //!   subscriber gets the highest layer at or below what it asked for
 //!   ([`Engine::set_desired_layer`]) that fits its egress bandwidth
-//!   estimate; layers change on a keyframe of the new layer only.
+//!   estimate; layers change on a keyframe of the new layer only. Only
+//!   layers that are arriving count: browsers add upper layers late and
+//!   pause them when their uplink is short, and a subscriber aimed at a
+//!   missing layer would decode nothing. Without a frame for 500 ms (or on
+//!   str0m's stream-paused report) a layer is left for the best one still
+//!   arriving; when it comes back, its first keyframe moves subscribers
+//!   back up.
 //!
 //! Track names follow [`TrackId`]: a publisher and a [`TrackKind`].
 //!

@@ -98,7 +98,8 @@ impl Engine {
 
     /// The layers of a track worth choosing from: those that carry frames
     /// now. A layer the publisher paused would leave its subscribers on a
-    /// frozen picture. Before any layer has been seen, all of them.
+    /// frozen picture. Before any layer has been seen, all of them; the
+    /// first frame of a layer has the choice made again.
     pub(crate) fn live_layers(&self, track: TrackId) -> Vec<Layer> {
         let layers = self.track_layers(track);
         let live: Vec<Layer> = layers

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaData};
+use str0m::rtp::StreamPaused;
 use tracing::{debug, trace};
 
 use crate::engine::Engine;
@@ -54,17 +55,65 @@ impl Engine {
             },
         };
 
-        self.rates
+        let started = self
+            .rates
             .record(track, layer, data.data.len(), data.network_time);
         if !data.contiguous && kind.is_video() {
             // Frames were lost upstream; decoders downstream need a fresh start.
             self.request_keyframe(track, layer);
         }
 
+        // A layer coming up is chosen before its first frame is forwarded:
+        // browsers start a layer with a keyframe, and that one can carry a
+        // switch without waiting for another.
+        let mut switches = Vec::new();
+        if started && layer.is_some() {
+            debug!(%track, ?layer, "layer arriving");
+            for subscriber in self.room_peers(key) {
+                let retargeted = self.choose_layers(subscriber);
+                switches.extend(retargeted.into_iter().map(|(t, l)| (subscriber, t, l)));
+            }
+        }
+
         let keyframe = kind.is_video() && data.is_keyframe();
         for subscriber in self.room_peers(key) {
             if self.forward_to(subscriber, track, layer, keyframe, &data) {
                 self.request_keyframe(track, layer);
+            }
+        }
+
+        for (subscriber, track, layer) in switches {
+            if self.awaits_layer(subscriber, track, layer) {
+                self.request_keyframe(track, Some(layer));
+            }
+        }
+    }
+
+    /// str0m reports one of a publisher's streams paused (no packet for a
+    /// while) or going again. A paused layer is left at once, whatever our
+    /// own timeout says; one going again counts from its first frame.
+    pub(crate) fn on_stream_paused(&mut self, key: ParticipantKey, paused: StreamPaused) {
+        let publisher = self.participants.get(&key);
+        let Some(kind) = publisher.and_then(|p| p.tracks.published_kind(paused.mid)) else {
+            return;
+        };
+        let Some(layer) = paused.rid.and_then(Layer::from_rid) else {
+            return;
+        };
+        let track = TrackId::new(key, kind);
+        debug!(%track, %layer, paused = paused.paused, "layer stream state reported");
+
+        if paused.paused && self.rates.pause(track, Some(layer)) {
+            self.reallocate.extend(self.room_peers(key));
+        }
+    }
+
+    /// Reallocates the subscribers of tracks whose layers stopped arriving.
+    pub(crate) fn expire_layers(&mut self) {
+        for (track, layer) in self.rates.expire(self.now) {
+            if layer.is_some() {
+                debug!(%track, ?layer, "layer stopped arriving");
+                self.reallocate.extend(self.room_peers(track.publisher));
             }
         }
     }
@@ -192,12 +241,29 @@ impl Engine {
         self.drain(track.publisher);
     }
 
-    /// Chooses the layer of every simulcast track the subscriber receives
-    /// from what it asked for and its egress estimate, and tells the
-    /// estimator what to probe for.
+    /// Chooses the layer of every simulcast track the subscriber receives,
+    /// and asks for keyframes of the layers it is to switch to.
     pub(crate) fn allocate_layers(&mut self, subscriber: ParticipantKey) {
+        for (track, layer) in self.choose_layers(subscriber) {
+            self.request_keyframe(track, Some(layer));
+        }
+    }
+
+    /// Whether the subscriber aims at `layer` of `track` and has yet to get
+    /// a keyframe of it.
+    fn awaits_layer(&self, subscriber: ParticipantKey, track: TrackId, layer: Layer) -> bool {
+        let s = self.participants.get(&subscriber);
+        let forward = s.and_then(|s| s.forwards.get(&track));
+        forward.is_some_and(|f| f.target() == Some(layer) && f.flow() != Flow::Sending(Some(layer)))
+    }
+
+    /// Chooses the layer of every simulcast track the subscriber receives
+    /// from the layers arriving, what it asked for and its egress estimate,
+    /// and tells the estimator what to probe for. Returns the tracks aimed
+    /// at a new layer that needs a keyframe.
+    fn choose_layers(&mut self, subscriber: ParticipantKey) -> Vec<(TrackId, Layer)> {
         let Some(s) = self.participants.get(&subscriber) else {
-            return;
+            return Vec::new();
         };
         let mut fixed = Fixed::default();
         let mut simulcast = Vec::new();
@@ -231,7 +297,7 @@ impl Engine {
             .collect();
 
         let Some(s) = self.participants.get_mut(&subscriber) else {
-            return;
+            return Vec::new();
         };
         let connected = s.is_connected();
         let mut retargeted = Vec::new();
@@ -241,7 +307,7 @@ impl Engine {
                 .get_mut(&track)
                 .is_some_and(|f| f.retarget(Some(layer)));
             if needs_keyframe && connected {
-                retargeted.push(track);
+                retargeted.push((track, layer));
             }
         }
         if allocation.desired_bps > 0 {
@@ -253,8 +319,6 @@ impl Engine {
         }
 
         self.drain(subscriber);
-        for track in retargeted {
-            self.request_for_subscriber(subscriber, track);
-        }
+        retargeted
     }
 }
