@@ -50,7 +50,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let stop = shutdown_signal()?;
     let realtime = anteroom_api::config::RealtimeTimings::default();
-    let media = args.media.config();
+    let media = Some(args.media.config());
     let mut running = server::start_with_media(options, realtime, webhooks, media).await?;
 
     let mut out = std::io::stdout().lock();
@@ -64,11 +64,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Scripts and tests read this line: new fields go at the end.
     write!(
         out,
-        "anteroom ready api={} app={} udp={}",
-        running.api_url, running.app_url, running.media.udp
+        "anteroom ready api={} app={}",
+        running.api_url, running.app_url
     )?;
-    if let Some(tcp) = running.media.tcp {
-        write!(out, " tcp={tcp}")?;
+    if let Some(media) = running.media {
+        write!(out, " udp={}", media.udp)?;
+        if let Some(tcp) = media.tcp {
+            write!(out, " tcp={tcp}")?;
+        }
     }
     writeln!(out)?;
     out.flush()?;

@@ -48,9 +48,9 @@ pub struct RunningServer {
     pub state: AppState,
     /// The key of the team made on this first start, to be shown once.
     pub first_key: Option<String>,
-    /// The SFU's sockets.
-    pub media: SfuAddrs,
-    sfu: Sfu,
+    /// The SFU's sockets, when it runs one.
+    pub media: Option<SfuAddrs>,
+    sfu: Option<Sfu>,
     store: SqliteStore,
     handle: Handle,
     serve: JoinHandle<std::io::Result<()>>,
@@ -79,17 +79,18 @@ pub async fn start_with_webhooks(
     realtime: RealtimeTimings,
     webhooks: WebhookConfig,
 ) -> anyhow::Result<RunningServer> {
-    start_with_media(options, realtime, webhooks, SfuConfig::loopback()).await
+    start_with_media(options, realtime, webhooks, None).await
 }
 
-/// [`start_with_webhooks`] with the SFU's sockets chosen (the command
-/// line's `--media-udp`, `--media-tcp` and `--public-ip`); the others bind
-/// free loopback ports.
+/// [`start_with_webhooks`] with the embedded SFU on the sockets chosen (the
+/// command line's `--media-udp`, `--media-tcp` and `--public-ip`). The
+/// other entry points run without one: the realtime connections then
+/// refuse media negotiation, which the API's tests need no more than that.
 pub async fn start_with_media(
     options: ServerOptions,
     realtime: RealtimeTimings,
     webhooks: WebhookConfig,
-    media: SfuConfig,
+    media: Option<SfuConfig>,
 ) -> anyhow::Result<RunningServer> {
     std::fs::create_dir_all(&options.data_dir)
         .with_context(|| format!("creating {}", options.data_dir.display()))?;
@@ -129,12 +130,19 @@ pub async fn start_with_media(
         realtime,
         webhooks,
     };
-    let sfu = anteroom_sfu::start(media)
-        .await
-        .context("starting the media engine")?;
+    let sfu = match media {
+        Some(media) => Some(
+            anteroom_sfu::start(media)
+                .await
+                .context("starting the media engine")?,
+        ),
+        None => None,
+    };
     let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let state = AppState::new(shared, options.clock.clone(), config)
-        .with_media(Arc::new(SfuMedia::new(sfu.handle())));
+    let mut state = AppState::new(shared, options.clock.clone(), config);
+    if let Some(sfu) = &sfu {
+        state = state.with_media(Arc::new(SfuMedia::new(sfu.handle())));
+    }
     let restored = state.meetings.restore().await?;
     tracing::info!(restored, "running meetings picked up");
     let webhooks = webhooks::spawn_sender(&state);
@@ -162,7 +170,7 @@ pub async fn start_with_media(
         local_addr,
         state,
         first_key,
-        media: sfu.addrs(),
+        media: sfu.as_ref().map(Sfu::addrs),
         sfu,
         store,
         handle,
@@ -217,7 +225,9 @@ impl RunningServer {
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         self.serve.await??;
         // Tells every client its media ended, instead of leaving it to time out.
-        self.sfu.shutdown().await;
+        if let Some(sfu) = self.sfu {
+            sfu.shutdown().await;
+        }
         self.webhooks.stop().await;
         self.store.close().await;
         Ok(())

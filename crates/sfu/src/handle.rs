@@ -1,7 +1,10 @@
 //! [`SfuHandle`]: how the rest of the server talks to the SFU task.
 
 use anteroom_media::{Layer, TrackHint, TrackKind};
+use std::time::Instant;
+
 use tokio::sync::{mpsc, oneshot};
+use tracing::trace;
 
 use crate::config::SfuAddrs;
 use crate::error::SfuError;
@@ -103,6 +106,21 @@ pub(crate) enum Command {
     Shutdown {
         reply: oneshot::Sender<()>,
     },
+}
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Add { .. } => "add",
+            Command::Attach { .. } => "attach",
+            Command::Remove { .. } => "remove",
+            Command::Reset { .. } => "reset",
+            Command::Offer { .. } => "offer",
+            Command::Answer { .. } => "answer",
+            Command::SetLayer { .. } => "set_layer",
+            Command::Shutdown { .. } => "shutdown",
+        }
+    }
 }
 
 impl SfuHandle {
@@ -223,11 +241,20 @@ impl SfuHandle {
         &self,
         command: impl FnOnce(oneshot::Sender<T>) -> Command,
     ) -> Result<T, SfuError> {
+        let started = Instant::now();
         let (reply, response) = oneshot::channel();
+        let command = command(reply);
+        let name = command.name();
         self.commands
-            .send(command(reply))
+            .send(command)
             .await
             .map_err(|_| SfuError::Stopped)?;
-        response.await.map_err(|_| SfuError::Stopped)
+        let result = response.await.map_err(|_| SfuError::Stopped);
+        trace!(
+            command = name,
+            took_us = started.elapsed().as_micros(),
+            "sfu call"
+        );
+        result
     }
 }

@@ -33,6 +33,20 @@
 //! # }
 //! ```
 //!
+//! # A participant's life
+//!
+//! - [`SfuHandle::add_participant`] when its realtime connection opens;
+//!   the [`MediaSession`] it returns carries the server's offers and the
+//!   media news (connected, disconnected, tracks published).
+//! - [`SfuHandle::offer`] / [`SfuHandle::answer`] for the client's SDP. We
+//!   are the impolite peer: a client offer made while an offer of ours is
+//!   unanswered gets `None`, and the client answers ours first.
+//! - [`SfuHandle::attach`] when its realtime connection comes back (new
+//!   channels, same session); an offer from a new peer connection (another
+//!   DTLS fingerprint, as after a reload) starts a fresh session by itself.
+//!   [`SfuHandle::reset_participant`] does that explicitly.
+//! - [`SfuHandle::remove_participant`] when it leaves for good.
+//!
 //! # Addresses
 //!
 //! Candidates carry `--public-ip` (when set) with the bound ports; else the
@@ -120,11 +134,12 @@ pub async fn start(config: SfuConfig) -> Result<Sfu, SfuError> {
     media.tcp_candidate = addrs.tcp_candidate;
     let engine = Engine::new(&media, Instant::now())?;
 
+    let off = || "off".to_owned();
     info!(
         udp = %addrs.udp,
-        tcp = ?addrs.tcp,
+        tcp = addrs.tcp.map_or_else(off, |a| a.to_string()),
         udp_candidate = %addrs.udp_candidate,
-        tcp_candidate = ?addrs.tcp_candidate,
+        tcp_candidate = addrs.tcp_candidate.map_or_else(off, |a| a.to_string()),
         "media listening"
     );
     let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE);

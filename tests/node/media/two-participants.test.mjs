@@ -111,6 +111,10 @@ describe('media through the embedded SFU', () => {
     const bea = await joinedPage(browser, server, await enter(server, roomId, 'Bea'));
     const pages = [[ann, bea], [bea, ann]];
 
+    // The second joiner's first picture of the first (who publishes by now).
+    const firstFrame = await pollUntil(() => mediaStats(bea.page), (s) => s.video > 0, 'a decoded frame', WAIT);
+    console.log(`# second joiner: join() called -> first decoded frame: ${firstFrame.at - bea.startedAt} ms (50 ms poll)`);
+
     // Both kinds arrive at both, labelled with the other's participant id.
     for (const [me, other] of pages) {
       await pollUntil(() => mediaStats(me.page), (s) => s.video !== null && s.audio !== null
@@ -118,8 +122,6 @@ describe('media through the embedded SFU', () => {
         && s.remote.some((t) => t.participantId === other.participantId && t.kind === 'audio'),
       'inbound video and audio from the other participant');
     }
-    const firstFrame = await pollUntil(() => mediaStats(bea.page), (s) => s.video > 0, 'a decoded frame');
-    console.log(`# second joiner: join() called -> first decoded frame: ${firstFrame.at - bea.startedAt} ms (50 ms poll)`);
 
     const before = await Promise.all(pages.map(([me]) => mediaStats(me.page)));
     await new Promise((r) => setTimeout(r, WINDOW_MS));
