@@ -24,6 +24,11 @@ export class Negotiator extends Emitter {
   #wantOffer = false;
   #closed = false;
   #own = {}; // kind -> transceiver for what we send
+  // Directions of our own transceivers as last agreed (answered offer of ours,
+  // or our answer), and as in our offer now out. They keep a re-offer from
+  // repeating one the server already answered differently.
+  #agreed = new Map();
+  #pending = null;
   #announced = new Map(); // mid -> {participant_id, kind} from the server's last offer
   #remote = new Map(); // mid -> the remote track as last emitted
 
@@ -86,6 +91,10 @@ export class Negotiator extends Emitter {
       await transceiver.sender.replaceTrack(track);
       const direction = track ? 'sendonly' : 'inactive';
       if (transceiver.direction !== direction) transceiver.direction = direction;
+      // Not only `negotiationneeded`: browsers drop it in some orders of
+      // offers and answers. Queued, so changes made together go in one offer;
+      // if not stable then, the negotiation's end looks again.
+      this.#enqueue(() => this.#offerIfNeeded());
     });
   }
 
@@ -125,13 +134,16 @@ export class Negotiator extends Emitter {
   }
 
   async #offerIfNeeded() {
-    if (this.#closed || !this.#wantOffer) return;
+    if (this.#closed) return;
     // Not stable: a negotiation is under way; its end comes back here.
     if (this.#pc.signalingState !== 'stable') return;
+    if (!this.#wantOffer && !this.#ownOutOfDate()) return;
     this.#wantOffer = false;
+    const directions = new Map(Object.values(this.#own).map((t) => [t, t.direction]));
     await this.#pc.setLocalDescription();
     const description = this.#pc.localDescription;
     if (description?.type !== 'offer') return;
+    this.#pending = directions;
     this.#send({
       type: 'sdp',
       description: { type: description.type, sdp: description.sdp },
@@ -148,6 +160,8 @@ export class Negotiator extends Emitter {
       // An answer to an offer we already rolled back is stale.
       if (pc.signalingState !== 'have-local-offer') return;
       await pc.setRemoteDescription(description);
+      if (this.#pending) this.#agreed = this.#pending;
+      this.#pending = null;
       await this.#offerIfNeeded();
       return;
     }
@@ -156,6 +170,7 @@ export class Negotiator extends Emitter {
     // Polite: on a collision our own offer gives way and is made again later.
     if (pc.signalingState === 'have-local-offer') {
       await pc.setLocalDescription({ type: 'rollback' });
+      this.#pending = null;
       this.#wantOffer = true;
     }
     this.#announced = new Map(
@@ -165,8 +180,27 @@ export class Negotiator extends Emitter {
     await pc.setLocalDescription();
     const answer = pc.localDescription;
     this.#send({ type: 'sdp', description: { type: answer.type, sdp: answer.sdp } });
+    for (const t of Object.values(this.#own)) {
+      if (t.mid !== null && t.currentDirection) this.#agreed.set(t, t.currentDirection);
+    }
     this.#reconcile();
     await this.#offerIfNeeded();
+  }
+
+  // Whether what we want to send differs from what the last negotiation
+  // settled, so another offer is due even if no `negotiationneeded` came.
+  // A direction already offered and answered otherwise is not offered again.
+  #ownOutOfDate() {
+    for (const t of Object.values(this.#own)) {
+      if (t.stopped || t.currentDirection === 'stopped') continue;
+      if (t.mid === null) {
+        if (t.direction !== 'inactive') return true;
+        continue;
+      }
+      const current = t.currentDirection ?? 'inactive';
+      if (current !== t.direction && this.#agreed.get(t) !== t.direction) return true;
+    }
+    return false;
   }
 
   #ownTracks() {

@@ -160,11 +160,14 @@ export class FakePeerConnection {
   localDescription = null;
   remoteDescription = null;
   closed = false;
+  /** Test side: when true, `negotiationneeded` is never fired (as browsers sometimes drop it). */
+  dropNegotiationNeeded = false;
   log = [];
   #transceivers = [];
   #nextMid = 0;
   #needed = false;
   #scheduled = false;
+  #inRemoteOffer = null;
 
   constructor(config) {
     this.config = config;
@@ -211,6 +214,7 @@ export class FakePeerConnection {
     if (this.signalingState === 'stable') {
       for (const t of this.#transceivers) if (t.mid === null) t.mid = String(this.#nextMid++);
       const lines = this.#transceivers.map((t) => ({ mid: t.mid, kind: t.kind, direction: t.direction, rids: t.init.sendEncodings?.map((e) => e.rid) }));
+      for (const t of this.#transceivers) t.localOffered = t.direction;
       this.localDescription = { type: 'offer', sdp: JSON.stringify(lines) };
       this.signalingState = 'have-local-offer';
       this.#needed = false;
@@ -230,6 +234,7 @@ export class FakePeerConnection {
       if (this.signalingState !== 'stable') throw new Error('offer while not stable');
       this.remoteDescription = description;
       this.signalingState = 'have-remote-offer';
+      this.#inRemoteOffer = new Set();
       for (const line of JSON.parse(description.sdp)) {
         let t = this.#transceivers.find((x) => x.mid === line.mid);
         if (!t) {
@@ -238,6 +243,7 @@ export class FakePeerConnection {
           this.#nextMid = Math.max(this.#nextMid, Number(line.mid) + 1);
         }
         t.offered = line.direction ?? 'sendonly';
+        this.#inRemoteOffer.add(t);
         this.ontrack?.({ transceiver: t, track: t.receiver.track });
       }
       this.#needed = false;
@@ -270,9 +276,15 @@ export class FakePeerConnection {
 
   #toStable() {
     this.signalingState = 'stable';
+    // After our answer, the m-lines of the server's offer take its directions;
+    // after the server's answer, ours take what our offer said.
+    const answered = this.#inRemoteOffer;
+    this.#inRemoteOffer = null;
     for (const t of this.#transceivers) {
-      if (t.offered) t.currentDirection = t.offered === 'inactive' ? 'inactive' : 'recvonly';
-      else t.currentDirection = t.direction;
+      if (answered) {
+        if (answered.has(t)) t.currentDirection = t.offered === 'inactive' ? 'inactive' : 'recvonly';
+      } else if (t.offered) t.currentDirection = t.offered === 'inactive' ? 'inactive' : 'recvonly';
+      else t.currentDirection = t.localOffered ?? t.direction;
     }
     if (this.#needed) this.#fireSoon();
   }
@@ -287,6 +299,7 @@ export class FakePeerConnection {
     this.#scheduled = true;
     queueMicrotask(() => {
       this.#scheduled = false;
+      if (this.dropNegotiationNeeded) return;
       if (this.#needed && this.signalingState === 'stable' && !this.closed) this.onnegotiationneeded?.();
     });
   }

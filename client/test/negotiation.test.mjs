@@ -152,3 +152,65 @@ test('closing removes every remote track', async () => {
   negotiator.close();
   assert.deepEqual(events.at(-1), ['removed', '2', 'bea', 'audio']);
 });
+
+test('a camera turned on around a server offer is offered even without negotiationneeded', async () => {
+  // Seen in browsers about one run in ten: the first offer goes out with the
+  // camera still inactive, the server answers it and sends its own offer, the
+  // client answers, the camera becomes sendonly, and `negotiationneeded`
+  // never comes. Nothing would offer the camera again.
+  const { negotiator, pc, sent } = setup();
+  await settle();
+  assert.equal(offers(sent).length, 1);
+  assert.equal(JSON.parse(offers(sent)[0].description.sdp)[1].direction, 'inactive');
+  pc.dropNegotiationNeeded = true;
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await negotiator.handle({
+    type: 'sdp',
+    description: serverOffer([{ mid: '2', kind: 'audio' }, { mid: '3', kind: 'video' }]),
+    tracks: [{ mid: '2', participant_id: 'bea', kind: 'audio' }, { mid: '3', participant_id: 'bea', kind: 'camera' }],
+  });
+  assert.equal(sent.at(-1).description.type, 'answer');
+  await negotiator.setTrack('camera', fakeTrack('video'));
+  await settle();
+  const last = offers(sent).at(-1);
+  assert.ok(offers(sent).length >= 2, 'offered again');
+  assert.equal(JSON.parse(last.description.sdp)[1].direction, 'sendonly');
+  assert.deepEqual(last.tracks.map((t) => t.kind), ['camera']);
+  assert.equal(pc.signalingState, 'have-local-offer');
+  // Once answered, no more offers: the directions are settled.
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await settle();
+  assert.equal(offers(sent).at(-1), last);
+});
+
+test('a camera set while an offer is out is offered after the answer, without negotiationneeded', async () => {
+  const { negotiator, pc, sent } = setup();
+  await settle();
+  pc.dropNegotiationNeeded = true;
+  await negotiator.setTrack('camera', fakeTrack('video'));
+  assert.equal(pc.signalingState, 'have-local-offer');
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await settle();
+  const last = offers(sent).at(-1);
+  assert.equal(offers(sent).length, 2);
+  assert.equal(JSON.parse(last.description.sdp)[1].direction, 'sendonly');
+});
+
+test('a direction the server answered otherwise is not offered again and again', async () => {
+  const { negotiator, pc, sent } = setup();
+  await settle();
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await negotiator.setTrack('camera', fakeTrack('video'));
+  await settle();
+  assert.equal(offers(sent).length, 2);
+  // The server's offer puts our camera's m-line inactive; our answer cannot send.
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await negotiator.handle({ type: 'sdp', description: serverOffer([{ mid: '1', kind: 'video', direction: 'inactive' }]), tracks: [] });
+  await settle();
+  const n = offers(sent).length;
+  assert.equal(n, 3, 'offers the camera once more after the answer lost it');
+  await negotiator.handle({ type: 'sdp', description: answer });
+  await settle();
+  assert.equal(offers(sent).length, n);
+  assert.equal(pc.signalingState, 'stable');
+});

@@ -127,3 +127,74 @@ export async function sendChat(page, text) {
 export async function waitForChat(page, text, timeout = 5000) {
   await page.waitForFunction((wanted) => [...document.querySelectorAll('.chat-text')].some((el) => el.textContent === wanted), text, { timeout });
 }
+
+/**
+ * A page like `openPage`'s whose peer connections are kept in
+ * `window.__testPcs`, so Node can read their stats. Test instrumentation only.
+ */
+export async function openTrackedPage(browser, options) {
+  const page = await openPage(browser, options);
+  await page.context().addInitScript(() => {
+    const Original = window.RTCPeerConnection;
+    window.__testPcs = [];
+    window.RTCPeerConnection = class extends Original {
+      constructor(...args) {
+        super(...args);
+        window.__testPcs.push(this);
+      }
+    };
+  });
+  return page;
+}
+
+/**
+ * Inbound RTP of the page's open peer connections, summed by kind:
+ * `{video: {streams, framesDecoded}, audio: {streams, packetsReceived}}`.
+ * An inbound-rtp entry exists only after its first packet.
+ */
+export function inbound(page) {
+  return page.evaluate(async () => {
+    const out = { video: { streams: 0, framesDecoded: 0 }, audio: { streams: 0, packetsReceived: 0 } };
+    for (const pc of window.__testPcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') {
+          out.video.streams += 1;
+          out.video.framesDecoded += s.framesDecoded ?? 0;
+        } else if (s.kind === 'audio') {
+          out.audio.streams += 1;
+          out.audio.packetsReceived += s.packetsReceived ?? 0;
+        }
+      });
+    }
+    return out;
+  });
+}
+
+/** Polls `probe` from Node every `every` ms until it returns a truthy value. */
+export async function pollUntil(probe, { timeout = 25_000, every = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
+/**
+ * Waits until the page has inbound video and audio and its decoded frames
+ * rise by `by` after both kinds exist; then until audio packets rise too.
+ */
+export async function waitForMediaBothKinds(page, { timeout = 25_000, by = 5, videoStreams = 1 } = {}) {
+  const base = await pollUntil(async () => {
+    const s = await inbound(page);
+    return s.video.streams >= videoStreams && s.audio.streams >= 1 ? s : null;
+  }, { timeout, what: 'inbound video and audio' });
+  await pollUntil(async () => {
+    const s = await inbound(page);
+    return s.video.framesDecoded > base.video.framesDecoded + by && s.audio.packetsReceived > base.audio.packetsReceived;
+  }, { timeout, what: 'rising framesDecoded and audio packets' });
+}
