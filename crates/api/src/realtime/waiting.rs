@@ -13,12 +13,13 @@ use futures_util::stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
-use anteroom_domain::{EndReason, GuestToken, Permalink, RoomId, UserToken};
+use anteroom_domain::{EndReason, Permalink, RoomId};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::events::{HubEvent, RoomEvent};
 use crate::extract::Path;
 use crate::meetings::WaitingGuest;
+use crate::routes::permalinks::permalink_for_token;
 use crate::state::AppState;
 use crate::wire::permalink::MeetingInfo;
 
@@ -189,24 +190,9 @@ async fn info_event(state: &AppState, permalink: &Permalink) -> ApiResult<Event>
         .map_err(|error| ApiError::internal(&error))
 }
 
-/// The permalink a host or guest token belongs to, as `GET /permalink/<token>`
-/// finds it.
-async fn permalink_for_token(state: &AppState, token: &str) -> ApiResult<Option<Permalink>> {
-    if !UserToken::is_well_formed(token) {
-        return Ok(None);
-    }
-    if let Some((_, permalink)) = state.store.find_host(&UserToken::new(token)).await? {
-        return Ok(Some(permalink));
-    }
-    Ok(state
-        .store
-        .find_permalink_by_guest_token(&GuestToken::new(token))
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
-    use anteroom_domain::{MeetingId, PermalinkId, RoomOptions, TeamId};
+    use anteroom_domain::{GuestToken, MeetingId, PermalinkId, RoomOptions, TeamId};
     use time::OffsetDateTime;
 
     use super::*;

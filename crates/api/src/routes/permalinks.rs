@@ -245,8 +245,12 @@ pub async fn show(
     Ok(Json(view(&state, &team, &permalink, None).await?).into_response())
 }
 
-/// The permalink a host or guest token belongs to.
-async fn permalink_for_token(state: &AppState, token: &str) -> ApiResult<Option<Permalink>> {
+/// The permalink a host or guest token belongs to; the waiting-page stream
+/// finds it the same way.
+pub(crate) async fn permalink_for_token(
+    state: &AppState,
+    token: &str,
+) -> ApiResult<Option<Permalink>> {
     if !UserToken::is_well_formed(token) {
         return Ok(None);
     }
