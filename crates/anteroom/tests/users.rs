@@ -611,3 +611,51 @@ async fn a_guest_cannot_take_a_hosts_user_id() {
     .await
     .expect(201);
 }
+
+#[tokio::test]
+async fn guests_cannot_end_lock_or_kick_through_the_api() {
+    let app = TestApp::start().await;
+    let host = app
+        .post(
+            "/rooms",
+            json!({"id": "guarded", "user": {"name": "Hana"}, "options": {"lock_available": true}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let token = host["room"]["guest_token"].as_str().expect("guest token");
+    let guest = app
+        .post_anon(&format!("/guests/{token}"), json!({"name": "Gus"}))
+        .await
+        .expect(201)
+        .body;
+    let guest_key = guest["access_key"].as_str().expect("guest key");
+    let host_key = host["access_key"].as_str().expect("host key");
+    let host_id = host["user"]["id"].as_str().expect("host id");
+
+    app.delete_anon(&format!("/rooms/{guest_key}"))
+        .await
+        .expect_error(403);
+    app.send(
+        Method::POST,
+        &format!("/rooms/{guest_key}/lock"),
+        None,
+        None,
+    )
+    .await
+    .expect_error(403);
+    app.delete_anon(&format!("/rooms/{guest_key}/users/{host_id}"))
+        .await
+        .expect_error(403);
+
+    // The meeting runs on, unlocked, and the host can still end it.
+    let room = app
+        .get_anon(&format!("/rooms/{host_key}"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(room["locked"], false);
+    app.delete_anon(&format!("/rooms/{host_key}"))
+        .await
+        .expect(204);
+}

@@ -27,6 +27,11 @@ pub fn validate_name(name: &str) -> Result<(), &'static str> {
     if name.chars().count() > MAX_NAME_LEN {
         return Err("must be at most 256 characters");
     }
+    // Names are shown in the UI and written to logs; control characters
+    // would only garble both.
+    if name.chars().any(char::is_control) {
+        return Err("must not contain control characters");
+    }
     Ok(())
 }
 

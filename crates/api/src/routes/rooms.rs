@@ -112,6 +112,7 @@ pub async fn show(
     responses(
         (status = 204, description = "the meeting ended"),
         (status = 401, description = "a room id without a known API key", body = ErrorBody),
+        (status = 403, description = "a guest's access key: guests cannot end the meeting", body = ErrorBody),
         (status = 404, description = "no running meeting", body = ErrorBody),
         (status = 410, description = "the access key's meeting has already ended", body = ErrorBody),
     )
@@ -127,6 +128,11 @@ pub async fn stop(
         tag_span(&meeting.room_id, Some(&who.user.id));
         if !meeting.is_running() {
             return Err(ApiError::gone("access key expired: the meeting has ended"));
+        }
+        // The guest link is shared widely; whoever holds it must not be able
+        // to end the meeting for everyone.
+        if who.guest {
+            return Err(ApiError::forbidden("guests cannot end the meeting"));
         }
         let by = Some(who.user.name.clone());
         state
@@ -157,13 +163,16 @@ pub async fn stop(
     params(("access_key" = String, Path, description = "the participant's access key")),
     responses(
         (status = 201, description = "the meeting is locked"),
-        (status = 403, description = "locking is switched off (lock_available)", body = ErrorBody),
+        (status = 403, description = "locking is switched off (lock_available), or the caller is a guest", body = ErrorBody),
         (status = 404, description = "unknown access key", body = ErrorBody),
         (status = 410, description = "the meeting has ended", body = ErrorBody),
     )
 )]
 pub async fn lock(State(state): State<AppState>, Path(key): Path<String>) -> ApiResult<StatusCode> {
-    let (_, meeting) = participant(&state, &key).await?;
+    let (who, meeting) = participant(&state, &key).await?;
+    if who.guest {
+        return Err(ApiError::forbidden("guests cannot lock the meeting"));
+    }
     if !meeting.options.lock_available {
         return Err(ApiError::forbidden(
             "locking is not available in this meeting",

@@ -53,7 +53,7 @@ pub async fn show(
     ),
     responses(
         (status = 200, description = "the user was removed"),
-        (status = 403, description = "kicking is switched off (kick_available)", body = ErrorBody),
+        (status = 403, description = "kicking is switched off (kick_available), or the caller is a guest", body = ErrorBody),
         (status = 404, description = "unknown access key or user", body = ErrorBody),
         (status = 410, description = "the meeting has ended", body = ErrorBody),
     )
@@ -62,7 +62,10 @@ pub async fn kick(
     State(state): State<AppState>,
     Path((key, user_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let (_, meeting) = participant(&state, &key).await?;
+    let (who, meeting) = participant(&state, &key).await?;
+    if who.guest {
+        return Err(ApiError::forbidden("guests cannot remove users"));
+    }
     if !meeting.options.kick_available {
         return Err(ApiError::forbidden(
             "kicking is not available in this meeting",
