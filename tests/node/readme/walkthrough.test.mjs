@@ -4,7 +4,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -37,11 +37,14 @@ it('the README walkthrough runs as written', { timeout: 60_000 }, async () => {
   const script = await walkthrough();
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
     cwd: workdir,
-    env: { ...process.env, KEY: server.apiKey, API: server.apiUrl },
+    // The walkthrough moves into a `mktemp -d` folder; keep that inside ours.
+    env: { ...process.env, KEY: server.apiKey, API: server.apiUrl, TMPDIR: workdir },
   });
 
-  const permalink = JSON.parse(await readFile(path.join(workdir, 'permalink.json'), 'utf8'));
-  const host = JSON.parse(await readFile(path.join(workdir, 'host.json'), 'utf8'));
+  const [scratch] = await readdir(workdir);
+  assert.ok(scratch, 'the walkthrough made its folder');
+  const permalink = JSON.parse(await readFile(path.join(workdir, scratch, 'permalink.json'), 'utf8'));
+  const host = JSON.parse(await readFile(path.join(workdir, scratch, 'host.json'), 'utf8'));
   assert.equal(permalink.room.name, 'Weekly sync');
   assert.equal(permalink.options.widescreen, true);
   assert.equal(host.room.id, permalink.permalink.id);
