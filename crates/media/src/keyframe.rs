@@ -39,6 +39,15 @@ impl KeyframeThrottle {
         true
     }
 
+    /// Takes back a request counted by [`KeyframeThrottle::allow`] that
+    /// could not be sent (the publisher's stream has no packet yet), so the
+    /// next one is not held back for nothing.
+    pub(crate) fn withdraw(&mut self, track: TrackId, layer: Option<Layer>, at: Instant) {
+        if self.last.get(&(track, layer)) == Some(&at) {
+            self.last.remove(&(track, layer));
+        }
+    }
+
     /// Forgets the tracks of a publisher that left.
     pub(crate) fn forget(&mut self, publisher: ParticipantKey) {
         self.last
@@ -61,5 +70,19 @@ mod tests {
         assert!(!throttle.allow(track, Some(Layer::High), t0 + Duration::from_millis(499)));
         assert!(throttle.allow(track, Some(Layer::Low), t0 + Duration::from_millis(10)));
         assert!(throttle.allow(track, Some(Layer::High), t0 + Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn a_withdrawn_request_does_not_hold_back_the_next() {
+        let t0 = Instant::now();
+        let track = TrackId::new(ParticipantKey::new(1), TrackKind::Camera);
+        let mut throttle = KeyframeThrottle::new(Duration::from_millis(500));
+
+        assert!(throttle.allow(track, None, t0));
+        throttle.withdraw(track, None, t0);
+        assert!(throttle.allow(track, None, t0 + Duration::from_millis(20)));
+        // Only the request made at that time is taken back.
+        throttle.withdraw(track, None, t0);
+        assert!(!throttle.allow(track, None, t0 + Duration::from_millis(40)));
     }
 }

@@ -67,7 +67,8 @@ impl Engine {
         p.tracks.add_hints(hints);
 
         let result = p.rtc.sdp_api().accept_offer(offer);
-        if result.is_ok() {
+        let accepted = result.is_ok();
+        if accepted {
             p.negotiated = true;
         }
         let answer = result.map(|a| a.to_sdp_string());
@@ -81,6 +82,9 @@ impl Engine {
         }
         drop(entered);
 
+        if accepted {
+            self.publish_offered(key, sdp);
+        }
         self.replan.insert(key);
         self.drain(key);
         self.settle();

@@ -24,6 +24,29 @@ impl Engine {
         self.publish(key, added.mid, added.kind, &rids);
     }
 
+    /// Publishes what an accepted client offer sends, at once. str0m tells
+    /// of new m-lines only after the connection is up; waiting for that
+    /// would offer the tracks to the room one connection set-up later, and
+    /// two people joining together would each wait for the other.
+    /// `MediaAdded` for the same m-lines later changes nothing.
+    pub(crate) fn publish_offered(&mut self, key: ParticipantKey, offer: &str) {
+        let mids = offer
+            .lines()
+            .filter_map(|line| line.strip_prefix("a=mid:"))
+            .map(|mid| Mid::from(mid.trim()));
+        for mid in mids.collect::<Vec<_>>() {
+            let Some(media) = self.participants.get(&key).and_then(|p| p.rtc.media(mid)) else {
+                continue;
+            };
+            if !media.direction().is_receiving() {
+                continue;
+            }
+            let kind = media.kind();
+            let rids = specific_rids(media.rids_rx());
+            self.publish(key, mid, kind, &rids);
+        }
+    }
+
     pub(crate) fn on_media_changed(&mut self, key: ParticipantKey, changed: MediaChanged) {
         let Some(p) = self.participants.get_mut(&key) else {
             return;
@@ -45,10 +68,7 @@ impl Engine {
                     return;
                 };
                 let kind = media.kind();
-                let rids = match media.rids_rx() {
-                    Rids::Specific(rids) => rids.clone(),
-                    Rids::None | Rids::Any => Vec::new(),
-                };
+                let rids = specific_rids(media.rids_rx());
                 self.publish(key, changed.mid, kind, &rids);
             }
             _ => {}
@@ -112,5 +132,13 @@ impl Engine {
         } else {
             live
         }
+    }
+}
+
+/// The simulcast rids an m-line receives; none for a single encoding.
+fn specific_rids(rids: &Rids) -> Vec<Rid> {
+    match rids {
+        Rids::Specific(rids) => rids.clone(),
+        Rids::None | Rids::Any => Vec::new(),
     }
 }

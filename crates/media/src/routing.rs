@@ -235,7 +235,10 @@ impl Engine {
 
         match writer.request_keyframe(layer.map(Layer::rid), kind) {
             Ok(()) => debug!(%track, ?layer, "keyframe requested"),
-            Err(e) => debug!(error = %e, %track, ?layer, "keyframe request failed"),
+            Err(e) => {
+                debug!(error = %e, %track, ?layer, "keyframe request failed");
+                self.throttle.withdraw(track, layer, now);
+            }
         }
         drop(_entered);
         self.drain(track.publisher);
