@@ -91,6 +91,11 @@ impl RtcFactory {
         })
     }
 
+    /// Where every participant's egress estimate starts.
+    pub(crate) fn initial_bitrate_bps(&self) -> u64 {
+        self.initial_bitrate.as_u64()
+    }
+
     pub(crate) fn build(&self, now: Instant) -> Rtc {
         let mut rtc = Rtc::builder()
             .set_crypto_provider(self.crypto.clone())

@@ -99,7 +99,7 @@ impl Engine {
             Event::StreamPaused(paused) => self.on_stream_paused(key, paused),
             Event::EgressBitrateEstimate(BweKind::Twcc { estimate, .. }) => {
                 if let Some(p) = self.participants.get_mut(&key) {
-                    p.estimate_bps = Some(estimate.as_u64());
+                    p.estimate_bps = estimate.as_u64();
                 }
                 self.reallocate.insert(key);
             }

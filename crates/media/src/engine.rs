@@ -76,7 +76,8 @@ impl Engine {
         }
 
         let rtc = self.factory.build(self.now);
-        let participant = Participant::new(key, room, rtc, self.now);
+        let estimate = self.factory.initial_bitrate_bps();
+        let participant = Participant::new(key, room, rtc, self.now, estimate);
         participant.span.in_scope(|| debug!("participant added"));
         self.participants.insert(key, participant);
         self.rooms.entry(room).or_default().insert(key);
@@ -141,9 +142,10 @@ impl Engine {
 
         let now = self.now;
         let rtc = self.factory.build(now);
+        let estimate = self.factory.initial_bitrate_bps();
         let participant = self.participant_mut(key)?;
         let room = participant.room;
-        *participant = Participant::new(key, room, rtc, now);
+        *participant = Participant::new(key, room, rtc, now, estimate);
         self.by_source.retain(|_, k| *k != key);
 
         self.drain(key);

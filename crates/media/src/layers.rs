@@ -177,9 +177,11 @@ pub(crate) struct Allocation {
     pub(crate) next_bps: u64,
 }
 
-/// A guess at what a layer costs before it has been measured, so the
-/// estimator is told early what to probe for. Allocation itself treats an
-/// unmeasured layer as free: the guess must not hold a subscriber back.
+/// A guess at what a layer costs before it has been measured. It tells the
+/// estimator early what to probe for, and keeps a subscriber off a layer
+/// the estimate cannot carry yet: str0m paces at the estimate, so such a
+/// layer would queue, arrive late and freeze. The subscriber starts lower
+/// and moves up as padding proves the room for it.
 fn prior_bps(kind: TrackKind, layer: Option<Layer>) -> u64 {
     match (kind, layer) {
         (TrackKind::Audio, _) => 40_000,
@@ -187,6 +189,28 @@ fn prior_bps(kind: TrackKind, layer: Option<Layer>) -> u64 {
         (TrackKind::Camera, Some(Layer::Low)) => 150_000,
         (TrackKind::Camera, Some(Layer::Medium)) => 500_000,
         (TrackKind::Camera, Some(Layer::High) | None) => 1_200_000,
+    }
+}
+
+/// Each simulcast layer has twice the width and height of the one below,
+/// so about four times its rate.
+const STEP_FACTOR: u64 = 4;
+
+/// What an unmeasured layer of a simulcast track likely costs: scaled from
+/// the nearest measured layer below it, which tracks what this publisher's
+/// encoder really sends, or else the fixed prior.
+fn guess_bps(want: &Want<'_>, layer: Layer, rates: &Rates) -> u64 {
+    let index = want.layers.iter().position(|l| *l == layer);
+    let below = want.layers[..index.unwrap_or(0)].iter().enumerate().rev();
+    let measured = below
+        .filter_map(|(i, l)| Some((i, rates.bps(want.track, Some(*l))?)))
+        .next();
+    match (index, measured) {
+        (Some(index), Some((i, bps))) => {
+            let steps = u32::try_from(index - i).unwrap_or(u32::MAX);
+            bps.saturating_mul(STEP_FACTOR.saturating_pow(steps))
+        }
+        _ => prior_bps(want.track.kind, Some(layer)),
     }
 }
 
@@ -209,11 +233,12 @@ impl Fixed {
 }
 
 /// Picks a layer for each want: the highest one at or below what the
-/// subscriber asked for that still fits in `budget_bps` (after the `fixed`
-/// tracks), screen shares first. When nothing fits the
-/// lowest layer is sent anyway; pausing video is not our call to make.
+/// subscriber asked for whose measured (or, before that, guessed) rate
+/// still fits in `budget_bps` after the `fixed` tracks, screen shares
+/// first. When nothing fits the lowest layer is sent anyway; pausing video
+/// is not our call to make.
 pub(crate) fn allocate(
-    budget_bps: Option<u64>,
+    budget_bps: u64,
     fixed: &Fixed,
     wants: &[Want<'_>],
     rates: &Rates,
@@ -221,14 +246,14 @@ pub(crate) fn allocate(
     let cost = |w: &Want<'_>, l: Layer| rates.bps(w.track, Some(l)).unwrap_or(0);
     let expected = |w: &Want<'_>, l: Layer| {
         let measured = rates.bps(w.track, Some(l));
-        measured.unwrap_or_else(|| prior_bps(w.track.kind, Some(l)))
+        measured.unwrap_or_else(|| guess_bps(w, l, rates))
     };
 
     // Screens carry text people must read; cameras give way first.
     let mut order: Vec<usize> = (0..wants.len()).collect();
     order.sort_by_key(|i| (wants[*i].track.kind != TrackKind::Screen, *i));
 
-    let mut remaining = budget_bps.map(|b| b.saturating_sub(fixed.bps));
+    let mut remaining = budget_bps.saturating_sub(fixed.expected_bps);
     let mut layers = vec![Layer::Low; wants.len()];
     let mut desired_bps = fixed.expected_bps;
     let mut step_bps = 0;
@@ -240,10 +265,7 @@ pub(crate) fn allocate(
         desired_bps += ceiling.map_or(0, |l| expected(want, *l));
 
         let fits = |l: Layer| {
-            let Some(remaining) = remaining else {
-                return true;
-            };
-            let needed = cost(want, l) as f64;
+            let needed = expected(want, l) as f64;
             let headroom = if Some(l) > want.current {
                 UPGRADE_HEADROOM
             } else {
@@ -255,7 +277,7 @@ pub(crate) fn allocate(
         let chosen = candidates.copied().find(|l| fits(*l)).unwrap_or(lowest);
 
         layers[i] = chosen;
-        remaining = remaining.map(|r| r.saturating_sub(cost(want, chosen)));
+        remaining = remaining.saturating_sub(expected(want, chosen));
 
         let above = want
             .layers
@@ -321,7 +343,7 @@ mod tests {
     fn desired_layer_is_sent_when_budget_allows() {
         let rates = measured(camera(1), 100_000, 500_000, Instant::now());
         let wants = [want(camera(1), Layer::High, None)];
-        let a = allocate(Some(1_000_000), &Fixed::default(), &wants, &rates);
+        let a = allocate(1_000_000, &Fixed::default(), &wants, &rates);
         assert_eq!(a.layers, vec![Layer::High]);
         assert_eq!(a.desired_bps, 500_000);
     }
@@ -331,11 +353,11 @@ mod tests {
         let rates = measured(camera(1), 100_000, 500_000, Instant::now());
         let wants = [want(camera(1), Layer::High, Some(Layer::High))];
         assert_eq!(
-            allocate(Some(300_000), &Fixed::default(), &wants, &rates).layers,
+            allocate(300_000, &Fixed::default(), &wants, &rates).layers,
             [Layer::Low]
         );
         assert_eq!(
-            allocate(Some(10_000), &Fixed::default(), &wants, &rates).layers,
+            allocate(10_000, &Fixed::default(), &wants, &rates).layers,
             [Layer::Low]
         );
     }
@@ -346,11 +368,11 @@ mod tests {
         let holding = [want(camera(1), Layer::High, Some(Layer::High))];
         let upgrading = [want(camera(1), Layer::High, Some(Layer::Low))];
         assert_eq!(
-            allocate(Some(520_000), &Fixed::default(), &holding, &rates).layers,
+            allocate(520_000, &Fixed::default(), &holding, &rates).layers,
             [Layer::High]
         );
         assert_eq!(
-            allocate(Some(520_000), &Fixed::default(), &upgrading, &rates).layers,
+            allocate(520_000, &Fixed::default(), &upgrading, &rates).layers,
             [Layer::Low]
         );
     }
@@ -401,11 +423,40 @@ mod tests {
     }
 
     #[test]
+    fn an_unmeasured_layer_counts_its_guess_against_the_estimate() {
+        let wants = [want(camera(1), Layer::High, None)];
+        let unmeasured = Rates::default();
+        let starting = allocate(1_000_000, &Fixed::default(), &wants, &unmeasured);
+        assert_eq!(starting.layers, [Layer::Low]);
+        assert_eq!(
+            starting.desired_bps,
+            prior_bps(TrackKind::Camera, Some(Layer::High))
+        );
+        let roomy = allocate(2_000_000, &Fixed::default(), &wants, &unmeasured);
+        assert_eq!(roomy.layers, [Layer::High]);
+    }
+
+    #[test]
+    fn an_unmeasured_layer_is_guessed_from_the_measured_one_below() {
+        let (track, t0) = (camera(1), Instant::now());
+        let mut rates = Rates::default();
+        feed(&mut rates, track, Layer::Low, 100_000, t0);
+        let wants = [want(track, Layer::High, Some(Layer::Low))];
+
+        // Four times 100 kbit/s, with headroom, fits in 500 kbit/s.
+        let a = allocate(500_000, &Fixed::default(), &wants, &rates);
+        assert_eq!(a.layers, [Layer::High]);
+        assert_eq!(a.desired_bps, 400_000);
+        let a = allocate(450_000, &Fixed::default(), &wants, &rates);
+        assert_eq!(a.layers, [Layer::Low]);
+    }
+
+    #[test]
     fn subscriber_asking_low_gets_low() {
         let rates = Rates::default();
         let wants = [want(camera(1), Layer::Low, Some(Layer::High))];
         assert_eq!(
-            allocate(None, &Fixed::default(), &wants, &rates).layers,
+            allocate(u64::MAX, &Fixed::default(), &wants, &rates).layers,
             [Layer::Low]
         );
     }

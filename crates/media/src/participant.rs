@@ -44,12 +44,20 @@ pub(crate) struct Participant {
     pub(crate) forwards: BTreeMap<TrackId, Forward>,
     /// The layer asked for per camera track; absent means the highest.
     pub(crate) desired: BTreeMap<TrackId, Layer>,
-    /// The latest egress estimate toward this participant.
-    pub(crate) estimate_bps: Option<u64>,
+    /// The latest egress estimate toward this participant. Before the
+    /// first one, the initial estimate: str0m paces at it from the start,
+    /// and a layer above it would queue in the pacer and freeze.
+    pub(crate) estimate_bps: u64,
 }
 
 impl Participant {
-    pub(crate) fn new(key: ParticipantKey, room: RoomKey, rtc: Rtc, now: Instant) -> Self {
+    pub(crate) fn new(
+        key: ParticipantKey,
+        room: RoomKey,
+        rtc: Rtc,
+        now: Instant,
+        estimate_bps: u64,
+    ) -> Self {
         let span = tracing::debug_span!("media", room.id = %room, participant.id = %key);
         Self {
             room,
@@ -62,7 +70,7 @@ impl Participant {
             pending: None,
             forwards: BTreeMap::new(),
             desired: BTreeMap::new(),
-            estimate_bps: None,
+            estimate_bps,
         }
     }
 

@@ -72,9 +72,16 @@ fn three_participants_receive_each_others_camera_screen_and_audio() {
         }
     }
 
-    // Simulcast reaches a subscriber as one layer: the highest by default.
+    // Simulcast reaches a subscriber as one layer at a time, switching
+    // only on a keyframe: lower ones while the estimate has no room for
+    // more, then the highest, asked for by default.
     let camera = w.client(b).frames_of(track(a, TrackKind::Camera));
-    assert!(camera.iter().all(|f| f.tag == b'h'));
+    for pair in camera.windows(2) {
+        if pair[0].tag != pair[1].tag {
+            assert!(pair[1].keyframe, "switch to {} on a keyframe", pair[1].tag);
+        }
+    }
+    assert_eq!(camera.last().expect("frames").tag, b'h');
 
     for receiver in [a, b, c] {
         let own = w

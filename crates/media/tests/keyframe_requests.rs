@@ -13,11 +13,12 @@ use str0m::media::{KeyframeRequestKind, Rid};
 fn subscriber_start_asks_the_publisher_for_a_keyframe() {
     let mut w = World::new(3);
     let a = w.join(1, SIMULCAST);
-    // Let A's encoder pass its first keyframe before anyone watches.
+    // Let A's encoder pass its first keyframe before anyone watches, and
+    // its layers be measured, so B starts on the high one it asks for.
     w.run_until(Duration::from_secs(5), "a connected", |w| {
         w.client(a).connected
     });
-    w.run_for(Duration::from_secs(1));
+    w.run_for(Duration::from_secs(2));
     let before = w.client(a).keyframe_requests.len();
 
     let b = w.join(1, NOTHING);

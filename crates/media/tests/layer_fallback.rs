@@ -138,9 +138,14 @@ fn high_layer_stopping_mid_stream_falls_back_to_low_at_a_keyframe() {
     let a = w.join(1, SIMULCAST);
     let b = w.join(1, NOTHING);
     w.settle_in();
-    w.run_for(Duration::from_secs(1));
+    let on_high = w.run_until_on_layer(b, track(a, TrackKind::Camera), b'h');
+    w.run_for(Duration::from_millis(500));
     let from = camera_frames(&w, a, b, 0).len();
-    assert!(camera_frames(&w, a, b, 0).iter().all(|f| f.tag == b'h'));
+    assert!(
+        camera_frames(&w, a, b, on_high)
+            .iter()
+            .all(|f| f.tag == b'h')
+    );
 
     let paused = w.now;
     w.client_mut(a).pause_layer("h");

@@ -177,6 +177,23 @@ impl World {
         }
     }
 
+    /// Runs until the latest frame `subscriber` got of `track` has `tag`,
+    /// and returns how many frames of it came before that one. Subscribers
+    /// start on a low layer until the estimate has room for more.
+    pub fn run_until_on_layer(
+        &mut self,
+        subscriber: ParticipantKey,
+        track: TrackId,
+        tag: u8,
+    ) -> usize {
+        let what = format!("{subscriber} on layer {}", tag as char);
+        self.run_until(Duration::from_secs(5), &what, |w| {
+            let frames = w.client(subscriber).frames_of(track);
+            frames.last().is_some_and(|f| f.tag == tag)
+        });
+        self.client(subscriber).frames_of(track).len() - 1
+    }
+
     /// Runs until every client is connected and every engine offer answered.
     pub fn settle_in(&mut self) {
         self.run_until(Duration::from_secs(5), "all connected", |w| {
