@@ -1,11 +1,13 @@
 //! The prebuilt UI and the JS client are served under `/app/` with the
-//! right content types, caching and security headers (D1, D2).
+//! right content types, caching and security headers (D1, D2), and the
+//! bare root sends browsers there.
 
 mod common;
 
 use common::TestApp;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
+use serde_json::{Value, json};
 
 async fn fetch(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
     let response = app
@@ -168,4 +170,73 @@ async fn app_without_a_slash_redirects_and_keeps_the_key() {
         response.headers()[header::LOCATION],
         "/app/?AccessKey0123456789abcd"
     );
+}
+
+/// The status, `Location` and body of a GET, without following redirects.
+async fn fetch_once(app: &TestApp, path: &str) -> (StatusCode, Option<String>, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|value| value.to_str().expect("ascii header").to_owned());
+    (status, location, response.text().await.expect("body read"))
+}
+
+#[tokio::test]
+async fn the_root_redirects_to_the_ui_keeping_the_query() {
+    let app = TestApp::start().await;
+    let ui = format!("{}/app/", app.api_url());
+    for (path, to) in [
+        ("/", ui.clone()),
+        (
+            "/?guest=GuestToken0123456789abc",
+            format!("{ui}?guest=GuestToken0123456789abc"),
+        ),
+        (
+            "/?AccessKey0123456789abcd",
+            format!("{ui}?AccessKey0123456789abcd"),
+        ),
+    ] {
+        let (status, location, _) = fetch_once(&app, path).await;
+        assert_eq!(status, StatusCode::TEMPORARY_REDIRECT, "{path}");
+        assert_eq!(location.as_deref(), Some(to.as_str()), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_root_redirects_to_an_app_url_elsewhere() {
+    let app =
+        TestApp::start_with_links("https://api.example.com", "https://meet.example.com").await;
+    let (status, location, _) = fetch_once(&app, "/?x=1").await;
+    assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(location.as_deref(), Some("https://meet.example.com/?x=1"));
+}
+
+#[tokio::test]
+async fn the_root_never_redirects_to_itself() {
+    // The UI's address is the API's own root: a redirect would come back.
+    let app =
+        TestApp::start_with_links("https://meet.example.com", "https://meet.example.com/").await;
+    for path in ["/", "/?AccessKey0123456789abcd"] {
+        let (status, location, body) = fetch_once(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(location, None, "{path}");
+        let body: Value = serde_json::from_str(&body).expect("JSON body");
+        assert_eq!(
+            body,
+            json!({
+                "app": "https://meet.example.com/app/",
+                "openapi": "https://meet.example.com/openapi.json",
+            })
+        );
+    }
 }

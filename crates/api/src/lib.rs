@@ -19,6 +19,7 @@ pub mod meetings;
 mod observer;
 pub mod openapi;
 pub mod realtime;
+mod root;
 mod router;
 mod routes;
 pub mod state;

@@ -20,6 +20,7 @@ use crate::webhooks::routes as webhooks;
 /// The REST API of anteroom.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(crate::root::home))
         .route("/rooms", post(rooms::create).get(rooms::list))
         .route("/rooms/{key}", get(rooms::show).delete(rooms::stop))
         .route("/rooms/{key}/lock", post(rooms::lock))

@@ -17,7 +17,6 @@ pub async fn odd_paths(probe: &mut Probe<'_>, scratch: &Scratch, key: &str) {
 
     // Unknown paths: 404 with `{"error"}`, with a key or without.
     for path in [
-        "/",
         "/nope",
         "/rooms/",
         "/ROOMS",
@@ -72,6 +71,8 @@ pub async fn odd_paths(probe: &mut Probe<'_>, scratch: &Scratch, key: &str) {
         (Method::GET, format!("/permalink/{pid}/users")),
         (Method::GET, format!("/permalink/{pid}/users/x")),
         (Method::POST, "/openapi.json".to_owned()),
+        (Method::POST, "/".to_owned()),
+        (Method::DELETE, "/".to_owned()),
         (brew.clone(), "/rooms".to_owned()),
         (brew, format!("/permalink/{pid}")),
     ];
@@ -89,6 +90,21 @@ pub async fn odd_paths(probe: &mut Probe<'_>, scratch: &Scratch, key: &str) {
                     &[405],
                 )
                 .await;
+        }
+    }
+
+    // The root sends browsers on to the UI, whatever its query; the probe
+    // follows the redirect to the page.
+    for path in ["/", "/?%FF%00", "/?a=b&&&c", "/?guest=%0A%0D"] {
+        for key in [None, Some(key)] {
+            let request = Request {
+                method: Method::GET,
+                path,
+                key,
+                content_type: None,
+                body: None,
+            };
+            probe.expect(&request, &[200]).await;
         }
     }
 

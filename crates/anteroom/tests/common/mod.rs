@@ -33,6 +33,13 @@ pub struct TestApp {
     pub dir: TempDir,
 }
 
+/// The bases of links a test server is given; none means the defaults.
+#[derive(Default)]
+struct Links {
+    api_url: Option<String>,
+    app_url: Option<String>,
+}
+
 /// A response: status and JSON body (null when empty).
 #[derive(Debug)]
 pub struct Reply {
@@ -79,14 +86,28 @@ impl TestApp {
 
     /// A fresh server with chosen timeouts and sweep interval.
     pub async fn start_with(timeouts: Timeouts, sweep_every: Duration) -> Self {
+        Self::launch(timeouts, sweep_every, Links::default()).await
+    }
+
+    /// A fresh server whose links are built on these bases (D1); requests
+    /// still go to the local address.
+    pub async fn start_with_links(api_url: &str, app_url: &str) -> Self {
+        let links = Links {
+            api_url: Some(api_url.to_owned()),
+            app_url: Some(app_url.to_owned()),
+        };
+        Self::launch(Timeouts::default(), Duration::from_secs(3600), links).await
+    }
+
+    async fn launch(timeouts: Timeouts, sweep_every: Duration, links: Links) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = ManualClock::new(OffsetDateTime::now_utc());
         let key = format!("test{}", keys_suffix());
         let server = server::start(ServerOptions {
             listen: "127.0.0.1:0".parse().expect("address"),
             data_dir: dir.path().to_owned(),
-            api_url: None,
-            app_url: None,
+            api_url: links.api_url,
+            app_url: links.app_url,
             timeouts,
             tls: None,
             api_key: Some(key.clone()),
