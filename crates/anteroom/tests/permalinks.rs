@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, assert_keys};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -505,4 +505,49 @@ async fn a_host_may_choose_the_name_shown_in_this_meeting() {
     )
     .await
     .expect_error(400);
+}
+
+#[tokio::test]
+async fn meeting_info_by_a_user_token_names_its_host() {
+    let app = TestApp::start().await;
+    let permalink = app.create_permalink(json!({"user": {"id": "ann"}})).await;
+    let id = permalink["permalink"]["id"].as_str().expect("id");
+    let ann = permalink["permalink"]["user_token"].as_str().expect("ut");
+    let guest = permalink["permalink"]["guest_token"].as_str().expect("gt");
+    let added = app
+        .post(
+            &format!("/permalink/{id}/users"),
+            json!({"user": {"name": "Bea", "id": "bea", "avatar": "https://example.com/b.png"}}),
+        )
+        .await
+        .expect(201);
+    let bea = added.str("/permalink/user_token");
+
+    let by_ann = meeting_info(&app, ann).await;
+    assert_keys(&by_ann, &["permalink", "room", "options", "user"]);
+    assert_eq!(by_ann["user"], json!({"id": "ann", "name": "Ann"}));
+    let by_bea = meeting_info(&app, &bea).await;
+    assert_eq!(by_bea["user"], json!({"id": "bea", "name": "Bea"}));
+    // The guest token's answer has no user at all, not even a null one.
+    let by_guest = meeting_info(&app, guest).await;
+    assert_keys(&by_guest, &["permalink", "room", "options"]);
+
+    // A name shown in one meeting leaves the host record as it was.
+    app.post_anon(
+        &format!("/permalink/{ann}"),
+        json!({"user": {"name": "Ann Example"}}),
+    )
+    .await
+    .expect(201);
+    let running = meeting_info(&app, ann).await;
+    assert!(running["room"]["started_at"].is_string());
+    assert_eq!(running["user"], json!({"id": "ann", "name": "Ann"}));
+}
+
+/// `GET /permalink/<token>` without a key, which must answer 200.
+async fn meeting_info(app: &TestApp, token: &str) -> Value {
+    app.get_anon(&format!("/permalink/{token}"))
+        .await
+        .expect(200)
+        .body
 }

@@ -26,6 +26,10 @@ const ROOM_RESPONSE_KEYS: [&str; 14] = [
     "signaling",
 ];
 
+/// What `DELETE /rooms/<x>` without any key answers when `x` is no access
+/// key: a missing key (D3), said so that the caller sees why.
+const NO_SUCH_ACCESS_KEY: &str = "missing API key: no meeting has this access key, and ending a meeting by room id needs the API key";
+
 const ROOM_KEYS: [&str; 6] = [
     "id",
     "name",
@@ -565,13 +569,17 @@ async fn stop_by_access_key_ends_the_meeting_for_everyone() {
     assert_eq!(app.get("/rooms").await.expect(200).body, json!([]));
 
     // An unknown access key is not found with the team's key, and needs one
-    // without, since it could be a room id.
+    // without, since it could be a room id; the message says both.
     app.delete("/rooms/AAAAAAAAAAAAAAAAAAAAAAAA")
         .await
         .expect_error(404);
-    app.delete_anon("/rooms/AAAAAAAAAAAAAAAAAAAAAAAA")
-        .await
-        .expect_error(401);
+    for key in ["AAAAAAAAAAAAAAAAAAAAAAAA", "not-a-key"] {
+        let unknown = app
+            .delete_anon(&format!("/rooms/{key}"))
+            .await
+            .expect_error(401);
+        assert_eq!(unknown.body["error"], NO_SUCH_ACCESS_KEY);
+    }
 }
 
 #[tokio::test]
@@ -581,7 +589,7 @@ async fn stop_by_room_id_needs_the_teams_key() {
     let mut events = app.subscribe(&ann).await;
 
     let missing = app.delete_anon("/rooms/by-id").await.expect_error(401);
-    assert_eq!(missing.body["error"], "missing API key");
+    assert_eq!(missing.body["error"], NO_SUCH_ACCESS_KEY);
     app.send(Method::DELETE, "/rooms/by-id", Some("wrong"), None)
         .await
         .expect_error(401);

@@ -8,8 +8,19 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use anteroom_api::config::RealtimeTimings;
+use anteroom_domain::UserToken;
 use common::TestApp;
 use live::{Sse, SseReader, quick, start};
+
+/// Timings whose keep-alive never comes during a test, so whatever a
+/// stream sends after its first info was pushed to it by the hub.
+fn no_keep_alive() -> RealtimeTimings {
+    RealtimeTimings {
+        waiting_keepalive: Duration::from_secs(600),
+        ..quick()
+    }
+}
 
 /// A permalink's id, host token and guest token.
 async fn permalink(app: &TestApp) -> (String, String, String) {
@@ -46,6 +57,22 @@ async fn info_comes_at_once_and_is_what_get_answers() {
     assert_eq!(first["room"]["id"], id);
     assert_eq!(first["room"]["started_at"], Value::Null);
     assert_eq!(first["room"]["ready"], false);
+    assert_eq!(first.get("user"), None, "a guest token names no host");
+}
+
+#[tokio::test]
+async fn a_host_tokens_info_names_the_host_as_get_does() {
+    let app = start(quick()).await;
+    let (_, host, _) = permalink(&app).await;
+    let mut reader = open(&app, &host).await;
+    let first = info(&mut reader).await;
+    let got = app
+        .get_anon(&format!("/permalink/{host}"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(first, got);
+    assert_eq!(first["user"]["name"], "Ann");
 }
 
 #[tokio::test]
@@ -122,13 +149,84 @@ async fn deleting_a_running_permalink_sends_gone_and_ends_the_stream() {
 }
 
 #[tokio::test]
-async fn deleting_a_waiting_permalink_sends_gone_at_the_next_keep_alive() {
+async fn deleting_a_waiting_permalink_sends_gone_at_once() {
+    let app = start(no_keep_alive()).await;
+    let (id, host, guest) = permalink(&app).await;
+    let mut by_guest = open(&app, &guest).await;
+    let mut by_host = open(&app, &host).await;
+    info(&mut by_guest).await;
+    info(&mut by_host).await;
+
+    // No meeting runs and no keep-alive is due: `gone` can only come from
+    // the deletion's announcement, and must come within the reader's
+    // patience.
+    app.delete(&format!("/permalink/{id}")).await.expect(200);
+    for reader in [&mut by_guest, &mut by_host] {
+        let (name, _) = reader.next_event().await.expect("an event");
+        assert_eq!(name, "gone");
+        assert_eq!(reader.next().await, None, "the stream ends");
+    }
+}
+
+#[tokio::test]
+async fn removing_a_host_sends_gone_to_that_hosts_stream_only() {
+    let app = start(no_keep_alive()).await;
+    let (id, ann, guest) = permalink(&app).await;
+    let bea = app
+        .post(
+            &format!("/permalink/{id}/users"),
+            json!({"user": {"name": "Bea"}}),
+        )
+        .await
+        .expect(201)
+        .str("/permalink/user_token");
+    let mut by_ann = open(&app, &ann).await;
+    let mut by_bea = open(&app, &bea).await;
+    let mut by_guest = open(&app, &guest).await;
+    for reader in [&mut by_ann, &mut by_bea, &mut by_guest] {
+        info(reader).await;
+    }
+
+    app.delete(&format!("/permalink/{id}/users/{ann}"))
+        .await
+        .expect(200);
+    let (name, _) = by_ann.next_event().await.expect("an event");
+    assert_eq!(name, "gone");
+    assert_eq!(by_ann.next().await, None, "the stream ends");
+    // The other host and the guest keep their links and hear nothing.
+    for reader in [&mut by_bea, &mut by_guest] {
+        reader.silent_for(Duration::from_millis(300)).await;
+    }
+
+    app.delete(&format!("/permalink/{id}")).await.expect(200);
+    for reader in [&mut by_bea, &mut by_guest] {
+        let (name, _) = reader.next_event().await.expect("an event");
+        assert_eq!(name, "gone");
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_dies_unannounced_is_gone_at_the_next_keep_alive() {
     let app = start(quick()).await;
-    let (id, _, guest) = permalink(&app).await;
+    let (id, host, guest) = permalink(&app).await;
     let mut reader = open(&app, &guest).await;
     info(&mut reader).await;
 
-    app.delete(&format!("/permalink/{id}")).await.expect(200);
+    // Straight to the store, past the meeting service that would announce
+    // it: the keep-alive's own look at the token is the safety net.
+    let store = &app.server().state.store;
+    let (_, found) = store
+        .find_host(&UserToken::new(host))
+        .await
+        .expect("store answers")
+        .expect("the host");
+    assert_eq!(found.id.as_str(), id);
+    assert!(
+        store
+            .delete_permalink(&found.team_id, &found.id)
+            .await
+            .expect("store answers")
+    );
     let (name, _) = reader.next_event().await.expect("an event");
     assert_eq!(name, "gone");
     assert_eq!(reader.next().await, None);

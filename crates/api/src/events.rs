@@ -3,7 +3,10 @@
 //! What happens in a meeting is published here: the realtime layer
 //! subscribes per meeting and forwards to connected participants; the
 //! observer and the permalink waiting page follow every meeting through
-//! [`Hub::subscribe_all`]. Nothing is stored: whoever is not subscribed when
+//! [`Hub::subscribe_all`]. What happens to a permalink itself (it is
+//! deleted, a host is removed) goes out through
+//! [`Hub::subscribe_permalinks`], since no meeting of it may be running.
+//! Nothing is stored: whoever is not subscribed when
 //! an event is published does not get it, as the contract says of messages
 //! (spec 3.4). Deliveries that must not be lost (webhooks) are written to
 //! storage instead.
@@ -14,7 +17,9 @@ use std::sync::{Mutex, PoisonError};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use anteroom_domain::{AccessKey, EndReason, MeetingId, ParticipantId, RoomId, TeamId, UserId};
+use anteroom_domain::{
+    AccessKey, EndReason, MeetingId, ParticipantId, PermalinkId, RoomId, TeamId, UserId, UserToken,
+};
 
 /// Something participants of a meeting should learn of.
 #[derive(Clone, Debug, Serialize)]
@@ -75,11 +80,30 @@ pub struct HubEvent {
     pub event: RoomEvent,
 }
 
-/// Per-meeting broadcast channels, and one for everything.
+/// What happened to a permalink, whether or not a meeting of it runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PermalinkChange {
+    /// The permalink was deleted: every token of it is dead (D18).
+    Deleted,
+    /// A host was removed: this user token is dead (D19).
+    HostRemoved { user_token: UserToken },
+}
+
+/// A change with the permalink it happened to.
+#[derive(Clone, Debug)]
+pub struct PermalinkEvent {
+    pub team_id: TeamId,
+    pub permalink_id: PermalinkId,
+    pub change: PermalinkChange,
+}
+
+/// Per-meeting broadcast channels, one for every meeting's events, and one
+/// for permalink changes.
 #[derive(Debug)]
 pub struct Hub {
     channels: Mutex<HashMap<MeetingId, broadcast::Sender<RoomEvent>>>,
     all: broadcast::Sender<HubEvent>,
+    permalinks: broadcast::Sender<PermalinkEvent>,
 }
 
 impl Default for Hub {
@@ -87,6 +111,7 @@ impl Default for Hub {
         Self {
             channels: Mutex::new(HashMap::new()),
             all: broadcast::channel(CHANNEL_CAPACITY * 4).0,
+            permalinks: broadcast::channel(CHANNEL_CAPACITY).0,
         }
     }
 }
@@ -148,6 +173,17 @@ impl Hub {
             channels.remove(meeting);
         }
         reached
+    }
+
+    /// Listens to the changes of every permalink from now on.
+    pub fn subscribe_permalinks(&self) -> broadcast::Receiver<PermalinkEvent> {
+        self.permalinks.subscribe()
+    }
+
+    /// Tells everyone listening to permalink changes.
+    pub fn publish_permalink(&self, event: PermalinkEvent) {
+        // Nobody listening (no page waits) is fine: send only fails then.
+        let _ = self.permalinks.send(event);
     }
 
     /// Forgets a meeting's channel once it has ended.

@@ -274,6 +274,13 @@ impl SseReader {
         }
     }
 
+    /// Asserts that nothing, not even a comment, comes within `wait`.
+    pub async fn silent_for(&mut self, wait: Duration) {
+        if let Ok(got) = tokio::time::timeout(wait, self.read()).await {
+            panic!("expected nothing, got {got:?}");
+        }
+    }
+
     async fn read(&mut self) -> Option<Sse> {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {

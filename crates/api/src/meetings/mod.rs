@@ -25,7 +25,7 @@ use anteroom_store::{Store, StoreError};
 
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Hub, Place, RoomEvent};
+use crate::events::{Hub, PermalinkChange, PermalinkEvent, Place, RoomEvent};
 use crate::webhooks::payload;
 use live::{LiveMeetings, PresenceChange};
 pub use outbox::WaitingGuest;
@@ -441,6 +441,12 @@ impl Meetings {
         if !self.store.delete_permalink(&team.id, id).await? {
             return Ok(false);
         }
+        // Waiting pages hear of it at once, with or without a meeting.
+        self.hub.publish_permalink(PermalinkEvent {
+            team_id: team.id.clone(),
+            permalink_id: id.clone(),
+            change: PermalinkChange::Deleted,
+        });
         let room = RoomId::new(id.as_str());
         if let Some(meeting) = self.store.running_meeting(&team.id, &room).await? {
             self.end_locked(&meeting.id, EndReason::PermalinkDeleted, None)
@@ -460,6 +466,14 @@ impl Meetings {
         if !self.store.delete_host(&permalink.id, token).await? {
             return Ok(false);
         }
+        // A page waiting with this token hears of it at once.
+        self.hub.publish_permalink(PermalinkEvent {
+            team_id: permalink.team_id.clone(),
+            permalink_id: permalink.id.clone(),
+            change: PermalinkChange::HostRemoved {
+                user_token: token.clone(),
+            },
+        });
         let room = RoomId::new(permalink.id.as_str());
         if let Some(meeting) = self
             .store

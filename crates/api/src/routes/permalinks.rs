@@ -220,7 +220,7 @@ pub async fn list(
     params(("id_or_token" = String, Path, description = "a permalink id (with the API key), or a host's user token or the guest token (without)")),
     responses(
         (status = 200, description = "the permalink (by id) or its meeting info (by token)", body = PermalinkResponse),
-        (status = 200, description = "the meeting info, for a token", body = MeetingInfo),
+        (status = 200, description = "the meeting info, for a token; with `user`, the host, for a host's user token", body = MeetingInfo),
         (status = 401, description = "an id with an unknown API key", body = ErrorBody),
         (status = 404, description = "unknown or deleted permalink or token; an id without an API key", body = ErrorBody),
     )
@@ -230,10 +230,15 @@ pub async fn show(
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> ApiResult<Response> {
-    if let Some(permalink) = permalink_for_token(&state, &key).await? {
-        tag_span(&RoomId::new(permalink.id.as_str()), None);
+    if let Some(found) = permalink_for_token(&state, &key).await? {
+        let ByToken { permalink, host } = found;
+        tag_span(
+            &RoomId::new(permalink.id.as_str()),
+            host.as_ref().map(|h| &h.user.id),
+        );
         let meeting = running(&state, &permalink).await?;
-        return Ok(Json(MeetingInfo::new(&permalink, meeting.as_ref())).into_response());
+        let info = MeetingInfo::new(&permalink, host.as_ref(), meeting.as_ref());
+        return Ok(Json(info).into_response());
     }
     // Without a key this can only have been a token: a waiting client must
     // learn that it is unknown or deleted, and stop waiting (D15).
@@ -245,22 +250,35 @@ pub async fn show(
     Ok(Json(view(&state, &team, &permalink, None).await?).into_response())
 }
 
+/// What a host or guest token opens.
+#[derive(Clone, Debug)]
+pub(crate) struct ByToken {
+    pub permalink: Permalink,
+    /// The host a user token belongs to; none for the guest token.
+    pub host: Option<Host>,
+}
+
 /// The permalink a host or guest token belongs to; the waiting-page stream
 /// finds it the same way.
 pub(crate) async fn permalink_for_token(
     state: &AppState,
     token: &str,
-) -> ApiResult<Option<Permalink>> {
+) -> ApiResult<Option<ByToken>> {
     if !UserToken::is_well_formed(token) {
         return Ok(None);
     }
-    if let Some((_, permalink)) = state.store.find_host(&UserToken::new(token)).await? {
-        return Ok(Some(permalink));
+    if let Some((host, permalink)) = state.store.find_host(&UserToken::new(token)).await? {
+        let host = Some(host);
+        return Ok(Some(ByToken { permalink, host }));
     }
-    Ok(state
+    let permalink = state
         .store
         .find_permalink_by_guest_token(&GuestToken::new(token))
-        .await?)
+        .await?;
+    Ok(permalink.map(|permalink| ByToken {
+        permalink,
+        host: None,
+    }))
 }
 
 /// Change a permalink's name, options or expiry; they apply from the next

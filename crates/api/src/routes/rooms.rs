@@ -17,6 +17,9 @@ use crate::wire::options;
 use crate::wire::room::{RoomResponse, RoomView};
 
 /// Start a meeting, or join the running meeting of that room id.
+/// `DELETE /rooms/<x>` without any key, when `x` is no access key.
+const NO_ACCESS_KEY_MATCHED: &str = "missing API key: no meeting has this access key, and ending a meeting by room id needs the API key";
+
 #[utoipa::path(
     post, path = "/rooms", tag = "rooms",
     request_body(content(
@@ -111,7 +114,7 @@ pub async fn show(
     params(("access_key" = String, Path, description = "an access key, or a room id together with the API key")),
     responses(
         (status = 204, description = "the meeting ended"),
-        (status = 401, description = "a room id without a known API key", body = ErrorBody),
+        (status = 401, description = "a room id without a known API key; without any key, the message says no access key matched", body = ErrorBody),
         (status = 403, description = "a guest's access key: guests cannot end the meeting", body = ErrorBody),
         (status = 404, description = "no running meeting", body = ErrorBody),
         (status = 410, description = "the access key's meeting has already ended", body = ErrorBody),
@@ -142,6 +145,11 @@ pub async fn stop(
         return Ok(StatusCode::NO_CONTENT);
     }
 
+    // Still a missing key (D3), but the caller most likely meant an access
+    // key: say that none matched, not only that a key is missing.
+    if auth::presented_key(&headers).is_none() {
+        return Err(ApiError::unauthorized(NO_ACCESS_KEY_MATCHED));
+    }
     let team = auth::team(&state, &headers).await?;
     let room = RoomId::new(key);
     tag_span(&room, None);

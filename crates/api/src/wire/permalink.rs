@@ -130,6 +130,13 @@ pub struct InfoRoom {
     pub ready: bool,
 }
 
+/// The host a user token belongs to, in meeting info.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct InfoUser {
+    pub id: String,
+    pub name: String,
+}
+
 /// What anyone holding a host or guest token may know (D15). It never
 /// carries a token.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -137,12 +144,19 @@ pub struct MeetingInfo {
     pub permalink: InfoPermalink,
     pub room: InfoRoom,
     pub options: OptionsView,
+    /// The host whose user token was asked with, so a host link can greet
+    /// its host by name. Left out, not null, for the guest token, whose
+    /// answer stays exactly as D15 has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub user: Option<InfoUser>,
 }
 
 impl MeetingInfo {
-    /// The info of a permalink and its running meeting, if any. While a
+    /// The info of a permalink and its running meeting, if any, for the
+    /// host whose token was used (none for the guest token). While a
     /// meeting runs its name and options are the ones it started with.
-    pub fn new(permalink: &Permalink, running: Option<&Meeting>) -> Self {
+    pub fn new(permalink: &Permalink, host: Option<&Host>, running: Option<&Meeting>) -> Self {
         let (name, options) = match running {
             Some(meeting) => (&meeting.name, &meeting.options),
             None => (&permalink.name, &permalink.options),
@@ -160,6 +174,10 @@ impl MeetingInfo {
                 ready: running.is_some(),
             },
             options: OptionsView::from(options),
+            user: host.map(|host| InfoUser {
+                id: host.user.id.to_string(),
+                name: host.user.name.clone(),
+            }),
         }
     }
 }
