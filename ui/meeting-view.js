@@ -1,15 +1,17 @@
 // The meeting: video grid, control bar, side panels, host controls, and the
 // reconnecting state. Everything it shows comes from the client's events.
 
+import { createLeaveDialog, createMediaControls, controlButton } from './controls.js';
 import { announce, h, icon, setState, show } from './dom.js';
 import { t } from './i18n.js';
+import { LayerChooser } from './layers.js';
 import { SpeakerDetector, unlockAudio } from './levels.js';
 import { createChat, createInvite, createPeople } from './panels.js';
 import { Grid, Tile } from './tiles.js';
 
 /**
  * @param {import('/app/client/anteroom.js').Meeting} meeting - joined
- * @param {{onClosed: (closed) => void, cameraSpec?: unknown}} o
+ * @param {{onClosed: (closed: {reason: string, ended: object|null, byMe: boolean}) => void, cameraSpec?: unknown}} o
  */
 export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
   const options = meeting.options;
@@ -24,6 +26,9 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
   const speakers = new SpeakerDetector((key) => {
     for (const tile of grid.tiles.values()) tile.setSpeaking(!tile.screen && tile.key === key);
   });
+
+  // Small tiles get the small simulcast layer: less to send and decode.
+  const layers = new LayerChooser((id, layer) => meeting.setLayer(id, layer));
 
   const self = grid.add(new Tile({ key: 'self', name: meeting.session.name, self: true, showName: showNames }));
 
@@ -47,32 +52,28 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
       panelButtons[key]?.setAttribute('aria-expanded', String(key === name));
     }
     side.hidden = name === null;
+    if (name) panels[name].onOpen?.();
     if (name === 'chat') chat.input.focus();
   }
 
   // Controls.
-  const button = (name, label, onClick, extra = {}) =>
-    h('button', { type: 'button', class: 'control', id: `ctl-${name}`, 'aria-label': label, title: label, onclick: onClick, ...extra }, icon(name));
-  const micButton = button('mic', t('muteMic'), () => toggleMic());
-  const camButton = button('camera', t('cameraOffAction'), () => toggleCamera());
-  const screenButton = button('screen', t('shareScreen'), () => toggleScreen(), { 'aria-pressed': 'false' });
+  const media = createMediaControls(meeting, cameraSpec);
   for (const [name, label] of [['chat', t('chat')], ['people', t('people')], ['invite', t('invite')]]) {
     if (!panels[name]) continue;
-    panelButtons[name] = button(name, label, () => openPanel(side.hidden || panels[name].view.hidden ? name : null), { 'aria-expanded': 'false', 'aria-controls': `${name}-panel` });
+    panelButtons[name] = controlButton(name, label, () => openPanel(side.hidden || panels[name].view.hidden ? name : null), { 'aria-expanded': 'false', 'aria-controls': `${name}-panel` });
   }
-  const lockButton = isHost && options.lock_available ? button('lock', t('lockMeeting'), act(() => meeting.lock())) : null;
+  const lockButton = isHost && options.lock_available ? controlButton('lock', t('lockMeeting'), act(() => meeting.lock())) : null;
   const leaveButton = h('button', { type: 'button', class: 'control danger wide-control', id: 'ctl-leave', 'aria-label': t('leave'), onclick: () => (isHost ? dialog.showModal() : meeting.leave()) },
     icon('leave'), h('span', { text: t('leave') }));
-  const canDisplay = Boolean(navigator.mediaDevices?.getDisplayMedia);
-
-  // Hosts choose between leaving and ending for everyone.
-  const dialog = h('dialog', { class: 'card dialog', 'aria-labelledby': 'leave-title' },
-    h('h2', { id: 'leave-title', text: t('leaveTitle') }),
-    h('p', { class: 'muted-text', text: t('leaveText') }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'secondary', id: 'dialog-cancel', text: t('cancel'), onclick: () => dialog.close() }),
-      h('button', { type: 'button', class: 'secondary', id: 'dialog-leave', text: t('leave'), onclick: () => { dialog.close(); meeting.leave(); } }),
-      h('button', { type: 'button', class: 'danger', id: 'dialog-end', text: t('endForAll'), onclick: act(() => { dialog.close(); meeting.end(); }) })));
+  // Remembered so the end screen can say "You ended the meeting".
+  let endedHere = false;
+  const dialog = createLeaveDialog({
+    onLeave: () => meeting.leave(),
+    onEnd: act(() => {
+      endedHere = true;
+      meeting.end();
+    }),
+  });
 
   const countEl = h('span', { class: 'count' });
   const lockedBadge = h('span', { class: 'badge-pill', hidden: true }, icon('lock'), h('span', { text: t('meetingLocked') }));
@@ -85,7 +86,7 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
     soundButton.hidden = true;
   } });
   const bar = h('nav', { class: 'controls', 'aria-label': t('controls') },
-    h('div', { class: 'control-group' }, micButton, camButton, canDisplay ? screenButton : null),
+    h('div', { class: 'control-group' }, ...media.buttons),
     h('div', { class: 'control-group' }, ...Object.values(panelButtons), lockButton),
     h('div', { class: 'control-group' }, leaveButton));
   const view = h('div', { class: 'meeting' },
@@ -97,55 +98,13 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
     bar, dialog, audioSink);
 
   function renderControls() {
-    const muted = meeting.muted;
-    const tracks = meeting.localTracks;
-    micButton.replaceChildren(icon(muted.audio ? 'micOff' : 'mic'));
-    micButton.setAttribute('aria-label', muted.audio ? t('unmuteMic') : t('muteMic'));
-    micButton.title = micButton.getAttribute('aria-label');
-    micButton.classList.toggle('off', muted.audio);
-    micButton.setAttribute('aria-pressed', String(muted.audio));
-    camButton.replaceChildren(icon(tracks.camera ? 'camera' : 'cameraOff'));
-    camButton.setAttribute('aria-label', tracks.camera ? t('cameraOffAction') : t('cameraOnAction'));
-    camButton.title = camButton.getAttribute('aria-label');
-    camButton.classList.toggle('off', !tracks.camera);
-    camButton.setAttribute('aria-pressed', String(!tracks.camera));
-    screenButton.setAttribute('aria-pressed', String(Boolean(tracks.screen)));
-    screenButton.setAttribute('aria-label', tracks.screen ? t('stopSharing') : t('shareScreen'));
-    screenButton.title = screenButton.getAttribute('aria-label');
-    screenButton.classList.toggle('active', Boolean(tracks.screen));
+    media.render();
     if (lockButton) {
       lockButton.disabled = meeting.locked;
       lockButton.setAttribute('aria-label', meeting.locked ? t('meetingLocked') : t('lockMeeting'));
     }
     lockedBadge.hidden = !meeting.locked;
-    self.setState({ audioMuted: muted.audio, videoMuted: !tracks.camera });
-  }
-
-  async function toggleMic() {
-    unlockAudio();
-    if (!meeting.localTracks.audio) {
-      await meeting.publishAudio(true).catch(() => announce(t('deviceFailed')));
-      return;
-    }
-    meeting.mute({ audio: !meeting.muted.audio });
-  }
-
-  async function toggleCamera() {
-    if (meeting.localTracks.camera) await meeting.unpublishCamera();
-    else await meeting.publishCamera(cameraSpec).catch(() => announce(t('deviceFailed')));
-  }
-
-  async function toggleScreen() {
-    if (meeting.localTracks.screen) {
-      await meeting.stopScreen();
-      return;
-    }
-    try {
-      await meeting.shareScreen();
-    } catch (err) {
-      // Cancelling the browser's picker is not a failure worth a message.
-      if (err?.name !== 'NotAllowedError') announce(t('shareFailed'));
-    }
+    self.setState({ audioMuted: meeting.muted.audio, videoMuted: !meeting.localTracks.camera });
   }
 
   function renderPeople() {
@@ -161,7 +120,9 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
     }
     for (const key of [...grid.tiles.keys()]) {
       const id = key.replace(/:screen$/, '');
-      if (key !== 'self' && id !== 'self' && !meeting.participants.has(id)) grid.remove(key);
+      if (key === 'self' || id === 'self' || meeting.participants.has(id)) continue;
+      grid.remove(key);
+      layers.unwatch(id);
     }
   }
 
@@ -177,7 +138,9 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
       });
       speakers.add(participantId, track);
     } else if (kind === 'camera') {
-      (grid.get(participantId) ?? grid.add(new Tile({ key: participantId, name: p?.name ?? '', showName: showNames }))).setTrack(track);
+      const tile = grid.get(participantId) ?? grid.add(new Tile({ key: participantId, name: p?.name ?? '', showName: showNames }));
+      tile.setTrack(track);
+      layers.watch(participantId, tile.el);
     } else if (kind === 'screen') {
       const key = `${participantId}:screen`;
       (grid.get(key) ?? grid.add(new Tile({ key, name: p?.name ?? '', screen: true }))).setTrack(track);
@@ -189,7 +152,10 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
       audioEls.get(mid)?.remove();
       audioEls.delete(mid);
       speakers.remove(participantId);
-    } else if (kind === 'camera') grid.get(participantId)?.setTrack(null);
+    } else if (kind === 'camera') {
+      grid.get(participantId)?.setTrack(null);
+      layers.unwatch(participantId);
+    }
     else if (kind === 'screen') grid.remove(`${participantId}:screen`);
   }
 
@@ -233,11 +199,15 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
         announce(t('reconnected'));
       }
     }),
+    // A new connection may be a new participant to the server, which then
+    // knows nothing of the layers asked for before.
+    meeting.on('welcome', () => layers.resend()),
     meeting.on('closed', (closed) => {
       for (const off of offs) off();
       speakers.close();
+      layers.close();
       if (dialog.open) dialog.close();
-      onClosed(closed);
+      onClosed({ ...closed, byMe: endedHere && closed.reason === 'ended' });
     }),
   ];
   const onKey = (event) => {
@@ -256,5 +226,5 @@ export function runMeeting(meeting, { onClosed, cameraSpec = true }) {
   // Wide screens start with the chat open, so it is one Tab away.
   if (panels.chat && matchMedia('(min-width: 900px)').matches) openPanel('chat');
   announce(t('joinedAnnounce'));
-  micButton.focus();
+  media.buttons[0].focus();
 }

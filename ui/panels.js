@@ -105,16 +105,26 @@ export function createInvite({ link, onClose, onCopied }) {
       copy.textContent = t('copyLink');
     }, 2000);
   } });
-  let code = null;
-  try {
-    code = qrCode(link);
-  } catch {
-    code = null; // Longer than the encoder takes; the link alone still works.
-  }
+  const frame = h('div', { class: 'qr-frame', hidden: true });
+  let drawn = false;
   const view = panel('invite-panel', t('inviteTitle'), onClose,
     h('p', { class: 'muted-text', text: t('inviteText') }),
     h('label', { for: 'guest-link', text: t('guestLink') }),
     h('div', { class: 'copy-row' }, field, copy),
-    code ? h('div', { class: 'qr-frame' }, code) : null);
-  return { view };
+    frame);
+  return {
+    view,
+    // Encoding the code takes a moment the join should not wait for, and
+    // most meetings never open this panel: it is drawn on the first opening.
+    onOpen() {
+      if (drawn) return;
+      drawn = true;
+      try {
+        frame.append(qrCode(link));
+        frame.hidden = false;
+      } catch {
+        // Longer than the encoder takes; the link alone still works.
+      }
+    },
+  };
 }

@@ -48,7 +48,19 @@ export function showNotice({ state, title, lines = [], exitUrl = null, redirect 
 
   if (redirect && exit) {
     let left = REDIRECT_SECONDS;
+    // Someone who starts using the page (a key, a click) wants to stay: a
+    // countdown must not take the choice away from keyboard users.
+    const stay = () => {
+      left = null;
+      countdown.textContent = '';
+      document.removeEventListener('keydown', stay, true);
+      document.removeEventListener('pointerdown', stay, true);
+    };
+    document.addEventListener('keydown', stay, true);
+    document.addEventListener('pointerdown', stay, true);
     const tick = () => {
+      // Replaced by another screen ("Wait for the next meeting"), or stopped.
+      if (left === null || !countdown.isConnected) return stay();
       countdown.textContent = t('redirecting', { seconds: left });
       if (left-- <= 0) location.assign(exit);
       else setTimeout(tick, 1000);
@@ -64,6 +76,7 @@ export function endedLine(ended) {
   return {
     idle: t('endedIdle'),
     empty: t('endedEmpty'),
+    stopped: t('endedStopped'),
     shutdown: t('endedShutdown'),
     permalink_deleted: t('endedDeleted'),
   }[ended.reason] ?? null;

@@ -21,6 +21,8 @@ export default {
   joining: 'Beitritt läuft…',
   meetingRunning: 'Das Meeting läuft bereits.',
   defaultGuestName: 'Gast',
+  alsoHere: 'Sie sind in einem anderen Tab bereits in diesem Meeting. Wenn Sie hier beitreten, wechselt das Meeting in diesen Tab.',
+  moveHere: 'Hier beitreten',
 
   waitingTitle: 'Warten auf den Host',
   waitingText: 'Das Meeting hat noch nicht begonnen. Sobald der Host es startet, werden Sie automatisch hineingelassen.',
@@ -83,6 +85,8 @@ export default {
 
   endedTitle: 'Das Meeting ist beendet',
   endedBy: '{name} hat das Meeting beendet.',
+  endedByYou: 'Sie haben das Meeting beendet.',
+  endedStopped: 'Das Meeting wurde beendet.',
   endedIdle: 'Niemand ist rechtzeitig beigetreten, daher wurde das Meeting beendet.',
   endedEmpty: 'Alle haben das Meeting verlassen, daher wurde es beendet.',
   endedShutdown: 'Der Server hat das Meeting beendet.',
@@ -108,6 +112,8 @@ export default {
   errorTitle: 'Etwas ist schiefgelaufen',
   errorText: 'Der Server ist nicht erreichbar. Bitte versuchen Sie es erneut.',
   rejoin: 'Erneut beitreten',
+  startAgain: 'Erneut starten',
+  waitNext: 'Auf das nächste Meeting warten',
   tryAgain: 'Erneut versuchen',
   continue: 'Weiter',
   redirecting: 'Weiterleitung in {seconds} s…',

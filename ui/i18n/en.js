@@ -22,6 +22,8 @@ export default {
   joining: 'Joining…',
   meetingRunning: 'The meeting is running.',
   defaultGuestName: 'Guest',
+  alsoHere: 'You are already in this meeting in another tab. Joining here moves you over from there.',
+  moveHere: 'Join here',
 
   // Waiting
   waitingTitle: 'Waiting for the host',
@@ -90,6 +92,8 @@ export default {
   // End and error screens
   endedTitle: 'The meeting has ended',
   endedBy: '{name} ended the meeting.',
+  endedByYou: 'You ended the meeting.',
+  endedStopped: 'The meeting was ended.',
   endedIdle: 'Nobody joined in time, so the meeting ended.',
   endedEmpty: 'Everyone had left, so the meeting ended.',
   endedShutdown: 'The server ended the meeting.',
@@ -115,6 +119,8 @@ export default {
   errorTitle: 'Something went wrong',
   errorText: 'The server could not be reached. Please try again.',
   rejoin: 'Join again',
+  startAgain: 'Start again',
+  waitNext: 'Wait for the next meeting',
   tryAgain: 'Try again',
   continue: 'Continue',
   redirecting: 'Taking you on in {seconds} s…',

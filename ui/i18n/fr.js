@@ -21,6 +21,8 @@ export default {
   joining: 'Connexion…',
   meetingRunning: 'La réunion a déjà commencé.',
   defaultGuestName: 'Invité',
+  alsoHere: 'Vous êtes déjà dans cette réunion dans un autre onglet. En la rejoignant ici, vous la quittez là-bas.',
+  moveHere: 'Rejoindre ici',
 
   waitingTitle: 'En attente de l’hôte',
   waitingText: 'La réunion n’a pas encore commencé. Vous y entrerez automatiquement dès que l’hôte la démarre.',
@@ -83,6 +85,8 @@ export default {
 
   endedTitle: 'La réunion est terminée',
   endedBy: '{name} a mis fin à la réunion.',
+  endedByYou: 'Vous avez mis fin à la réunion.',
+  endedStopped: 'La réunion a été terminée.',
   endedIdle: 'Personne n’a rejoint à temps, la réunion a donc pris fin.',
   endedEmpty: 'Tout le monde était parti, la réunion a donc pris fin.',
   endedShutdown: 'Le serveur a mis fin à la réunion.',
@@ -108,6 +112,8 @@ export default {
   errorTitle: 'Un problème est survenu',
   errorText: 'Impossible de joindre le serveur. Veuillez réessayer.',
   rejoin: 'Rejoindre à nouveau',
+  startAgain: 'Relancer la réunion',
+  waitNext: 'Attendre la prochaine réunion',
   tryAgain: 'Réessayer',
   continue: 'Continuer',
   redirecting: 'Redirection dans {seconds} s…',

@@ -198,3 +198,120 @@ export async function waitForMediaBothKinds(page, { timeout = 25_000, by = 5, vi
     return s.video.framesDecoded > base.video.framesDecoded + by && s.audio.packetsReceived > base.audio.packetsReceived;
   }, { timeout, what: 'rising framesDecoded and audio packets' });
 }
+
+/**
+ * Makes every getUserMedia call of the page's context take `ms` longer, so a
+ * test can click before the lobby's preview devices are open. Test
+ * instrumentation only.
+ */
+export async function slowMedia(page, ms) {
+  await page.context().addInitScript((delay) => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return original(constraints);
+    };
+  }, ms);
+}
+
+/** The live tracks the page's own tile shows: `{video}` kinds present on the self tile. */
+export function selfVideoLive(page) {
+  return page.evaluate(() => {
+    const track = document.querySelector('.tile.self video')?.srcObject?.getVideoTracks?.()[0];
+    return Boolean(track && track.readyState === 'live');
+  });
+}
+
+/**
+ * Records every `<body data-state>` a page's documents go through in
+ * `window.__testStates` (per document, so a reload starts a new list).
+ * Test instrumentation only.
+ */
+export async function recordStates(page) {
+  await page.context().addInitScript(() => {
+    window.__testStates = [];
+    new MutationObserver(() => {
+      const state = document.body?.dataset.state;
+      if (state && window.__testStates.at(-1) !== state) window.__testStates.push(state);
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'], childList: true });
+  });
+}
+
+export function statesSeen(page) {
+  return page.evaluate(() => window.__testStates ?? []);
+}
+
+/**
+ * Records on `page` every text its participant count shows from now on, in
+ * `window.__testCounts`. Test instrumentation only.
+ */
+export async function recordCounts(page) {
+  await page.evaluate(() => {
+    const el = document.querySelector('.count');
+    window.__testCounts = [el.textContent];
+    new MutationObserver(() => window.__testCounts.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+export function countsSeen(page) {
+  return page.evaluate(() => window.__testCounts);
+}
+
+/** The names on the remote camera tiles of `page`. */
+export function remoteNames(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.tile:not(.self):not(.screen) .tile-name')].map((el) => el.textContent));
+}
+
+/** Requests `page` makes from now on whose method and URL match. */
+export function watchRequests(page, method, pattern) {
+  const seen = [];
+  page.on('request', (request) => {
+    if (request.method() === method && pattern.test(request.url())) seen.push(request.url());
+  });
+  return seen;
+}
+
+/** Waits until the page's decoded video frames rise by `by` from now. */
+export async function framesRise(page, { by = 5, timeout = 25_000 } = {}) {
+  const base = (await inbound(page)).video.framesDecoded;
+  await pollUntil(async () => (await inbound(page)).video.framesDecoded > base + by, { timeout, what: 'rising decoded frames' });
+}
+
+/**
+ * Records every `layer` message the page sends on its realtime connection
+ * in `window.__testLayers`. Test instrumentation only.
+ */
+export async function recordLayers(page) {
+  await page.context().addInitScript(() => {
+    window.__testLayers = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      try {
+        const message = JSON.parse(data);
+        if (message.type === 'layer') window.__testLayers.push(message);
+      } catch {
+        // Not JSON: not ours to record.
+      }
+      return send.call(this, data);
+    };
+  });
+}
+
+export function layersSent(page) {
+  return page.evaluate(() => window.__testLayers.map(({ participant_id: id, layer }) => ({ id, layer })));
+}
+
+/** Width and height of the largest inbound video frame the page decodes now. */
+export function inboundFrameSize(page) {
+  return page.evaluate(async () => {
+    let best = { width: 0, height: 0 };
+    for (const pc of window.__testPcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.frameWidth ?? 0) > best.width) best = { width: s.frameWidth, height: s.frameHeight };
+      });
+    }
+    return best;
+  });
+}
