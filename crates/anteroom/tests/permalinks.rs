@@ -171,6 +171,12 @@ async fn read_update_and_list() {
             .await
             .expect_error(400);
     }
+    // Too large a page is said to be too large, not too small.
+    let huge = app
+        .get("/permalink?page=4294967296")
+        .await
+        .expect_error(400);
+    assert_eq!(huge.body["error"], "page must be between 1 and 4294967295");
 }
 
 #[tokio::test]
@@ -550,4 +556,48 @@ async fn meeting_info(app: &TestApp, token: &str) -> Value {
         .await
         .expect(200)
         .body
+}
+
+#[tokio::test]
+async fn a_plain_room_cannot_take_a_permalinks_id() {
+    let app = TestApp::start().await;
+    let permalink = app
+        .create_permalink(json!({"options": {"widescreen": true}}))
+        .await;
+    let id = permalink["permalink"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let user_token = permalink["permalink"]["user_token"]
+        .as_str()
+        .expect("user token")
+        .to_owned();
+
+    // Before the permalink's meeting runs, and while it does.
+    let plain = json!({"id": id, "name": "Plain", "user": {"name": "Mallory"}});
+    let refused = app.post("/rooms", plain.clone()).await.expect_error(409);
+    let message = refused.body["error"].as_str().expect("message");
+    assert!(message.contains("permalink"), "{message}");
+    let start = app
+        .send(
+            Method::POST,
+            &format!("/permalink/{user_token}"),
+            None,
+            None,
+        )
+        .await
+        .expect(201)
+        .body;
+    app.post("/rooms", plain.clone()).await.expect_error(409);
+
+    // The permalink's meeting kept its own name and options.
+    assert_eq!(start["room"]["name"], "Standup");
+    assert_eq!(start["options"]["widescreen"], true);
+
+    // Another team's rooms are its own: the same id is free there.
+    let other = app.other_team_key("other").await;
+    let body = Some((common::Encoding::NestedJson, &plain));
+    app.send(Method::POST, "/rooms", Some(&other), body)
+        .await
+        .expect(201);
 }

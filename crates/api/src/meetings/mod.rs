@@ -108,6 +108,19 @@ impl Meetings {
         let _write = self.write.lock().await;
         let now = self.clock.now();
         let room_id = spec.id.unwrap_or_else(|| RoomId::generate(&mut os_rng()));
+        // A permalink's meetings run under its id (D12). A plain room of
+        // that id would take them over, with other options and links.
+        let permalink_id = PermalinkId::new(room_id.as_str());
+        if self
+            .store
+            .find_permalink(&team.id, &permalink_id)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::conflict(
+                "this id belongs to a permalink; its meetings start and are joined through its links",
+            ));
+        }
         let meeting = match self.store.running_meeting(&team.id, &room_id).await? {
             Some(meeting) => {
                 self.check_entry(&meeting, user.id.as_ref(), false).await?;

@@ -31,6 +31,7 @@ const NO_ACCESS_KEY_MATCHED: &str = "missing API key: no meeting has this access
         (status = 201, description = "the new participant's room response", body = RoomResponse),
         (status = 400, description = "a parameter is missing or malformed", body = ErrorBody),
         (status = 401, description = "missing or unknown API key", body = ErrorBody),
+        (status = 409, description = "the id is one of the team's permalinks", body = ErrorBody),
         (status = 423, description = "the running meeting is locked", body = ErrorBody),
     ),
     security(("api_key" = []))
