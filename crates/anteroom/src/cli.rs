@@ -31,7 +31,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
     /// Folder holding the SQLite database.
-    #[arg(long, env = "ANTEROOM_DATA_DIR", default_value = "./anteroom-data")]
+    #[arg(
+        long,
+        env = "ANTEROOM_DATA_DIR",
+        default_value = "./anteroom-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 }
 

@@ -139,10 +139,10 @@ async fn first_start_prints_a_key_and_keys_can_be_managed() {
         .to_owned();
     assert_eq!(acme_key.len(), 40);
 
+    // The folder may also follow the subcommand, as the README writes it.
     let listed = Command::new(BIN)
-        .args(["keys", "--data-dir"])
+        .args(["keys", "list", "--data-dir"])
         .arg(dir.path())
-        .arg("list")
         .output()
         .expect("keys list");
     let listed = String::from_utf8(listed.stdout).expect("utf-8");
