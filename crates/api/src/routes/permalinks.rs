@@ -182,7 +182,7 @@ pub async fn list(
     let page = u32::try_from(page)
         .ok()
         .filter(|p| *p >= 1)
-        .ok_or_else(|| ApiError::bad_request("page must be 1 or more"))?;
+        .ok_or_else(|| ApiError::bad_request(format!("page must be between 1 and {}", u32::MAX)))?;
     let limit = u32::try_from(limit)
         .ok()
         .filter(|l| (1..=100).contains(l))
