@@ -53,12 +53,21 @@ export function showLobby(lobby, state) {
  */
 export function followOtherTab(ctx, lobby) {
   let other = null;
-  const stop = watchPresence(ctx.token, (session) => {
-    other = session;
-    lobby.setElsewhere(Boolean(session));
-  });
+  let stop = () => {};
+  const ask = () => {
+    stop();
+    other = null;
+    lobby.setElsewhere(false);
+    stop = watchPresence(ctx.token, (session) => {
+      other = session;
+      lobby.setElsewhere(Boolean(session));
+    });
+  };
+  ask();
   return {
-    stop,
+    stop: () => stop(),
+    /** Asks again which tab is in the meeting (one may have closed without a word). */
+    ask,
     /** The room to join: the other tab's (it gets "replaced"), else `register()`'s. */
     room(register) {
       if (!other) return register();

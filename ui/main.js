@@ -5,7 +5,7 @@
 //   /app/?<access_key>                a participant's own link
 //   /app/?guest=<token>               a plain room's guest link
 
-import { Anteroom } from '/app/client/anteroom.js';
+import { Anteroom, isExpired } from '/app/client/anteroom.js';
 import { showClosed } from './closed.js';
 import { setLocale } from './i18n.js';
 import { guestPermalinkFlow, hostFlow } from './permalink-flows.js';
@@ -33,13 +33,23 @@ export function parseRoute({ pathname, search }) {
   return { flow: 'invalid', token: null };
 }
 
+/** Whether a permalink can still start a meeting: not deleted, not expired. */
+function linkWorks(token) {
+  return client.meetingInfo(token).then(
+    (info) => !isExpired(info, Date.now()),
+    (err) => !['gone', 'not_found', 'expired'].includes(err.code),
+  );
+}
+
 /** Runs a route's flow; its end screen may run it again ("Start again"). */
 function run(route, options) {
   showLoading();
   const ctx = {
     client,
     token: route.token,
-    onClosed: (closed) => showClosed(closed, { flow: route.flow, restart: (next) => run(route, next) }),
+    onClosed: (closed) => showClosed(closed, {
+      flow: route.flow, restart: (next) => run(route, next), linkWorks: () => linkWorks(route.token),
+    }),
   };
   FLOWS[route.flow](ctx, options);
 }

@@ -7,6 +7,7 @@ import { enterFromLobby, followOtherTab, resumeStored, showLobby } from './flow-
 import { t } from './i18n.js';
 import { createLobby, savedName } from './lobby.js';
 import { applyOptions, currentExitUrl } from './options.js';
+import { joinClaim } from './presence.js';
 import { showFailure } from './screens.js';
 
 const reload = () => location.reload();
@@ -69,24 +70,37 @@ export async function guestPermalinkFlow(ctx) {
   const { client, token } = ctx;
   if (await resumeStored(ctx)) return;
   const watcher = client.watchPermalink(token);
+  const claim = joinClaim(token);
   let lobby = null;
   let others = null;
   let waited = false;
   let joining = false;
   let live = null;
 
-  async function join() {
+  /** `auto`: taken in at the start, which only one tab of this browser may be. */
+  async function join({ auto = false } = {}) {
     if (joining) return;
     joining = true;
     lobby.setBusy(true);
+    if (!(await claim.take()) && auto) {
+      joining = false;
+      lobby.setBusy(false);
+      otherTabJoins();
+      return;
+    }
     try {
       const name = lobby.name || t('defaultGuestName');
       const room = await others.room(() => client.registerGuest(token, { name, locale: lobby.locale }));
       watcher.close();
       others.stop();
-      await enterFromLobby(ctx, lobby, room);
+      const onClosed = (closed) => {
+        claim.release();
+        ctx.onClosed(closed);
+      };
+      await enterFromLobby({ ...ctx, onClosed }, lobby, room);
     } catch (err) {
       joining = false;
+      claim.release();
       lobby.setBusy(false);
       // The start was pushed before the server could take guests: keep waiting.
       if (err.code === 'not_started') return;
@@ -94,8 +108,22 @@ export async function guestPermalinkFlow(ctx) {
     }
   }
 
+  // Another tab of this browser goes in: this one offers "Join here" instead,
+  // and asks again once that tab lets go (it left, or was closed).
+  function otherTabJoins() {
+    waited = false;
+    lobby.setWaiting(false);
+    lobby.setRunning(true);
+    lobby.setElsewhere(true);
+    setState('lobby');
+    claim.watch(() => {
+      if (!joining) others.ask();
+    });
+  }
+
   function stop(err) {
     watcher.close();
+    claim.release();
     others?.stop();
     lobby?.close();
     showFailure(err, { exitUrl: currentExitUrl(), retry: reload });
@@ -106,7 +134,12 @@ export async function guestPermalinkFlow(ctx) {
     const running = Boolean(info.room.started_at);
     if (!lobby) {
       applyOptions(info.options, info.room.name);
-      lobby = createLobby({ client, meetingName: info.room.name, name: savedName(), guest: true, action: t('joinMeeting'), onSubmit: join });
+      // Nobody could come in: say so now, not after a wait for the host.
+      if (info.options?.guest_token_available === false) {
+        stop({ code: 'guests_disabled' });
+        return;
+      }
+      lobby = createLobby({ client, meetingName: info.room.name, name: savedName(), guest: true, action: t('joinMeeting'), onSubmit: () => join() });
       lobby.locale = info.options?.custom_fields?.locale;
       others = followOtherTab(ctx, lobby);
       showLobby(lobby, running ? 'lobby' : 'waiting');
@@ -119,7 +152,7 @@ export async function guestPermalinkFlow(ctx) {
       return;
     }
     // Whoever waited for the host is taken in without another click.
-    if (waited) join();
+    if (waited) join({ auto: true });
     else {
       lobby.setRunning(true);
       setState('lobby');

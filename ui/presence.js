@@ -48,3 +48,52 @@ export function watchPresence(token, onChange) {
   ch.postMessage({ type: 'who', token });
   return () => ch.close();
 }
+
+/**
+ * The right to go into the meeting of `token` by itself, held by one tab of
+ * this browser at a time (Web Locks): of several tabs waiting on the same
+ * guest link, only the one that gets it joins at the start. A lock dies with
+ * its tab, so a closed winner frees it for the others. Without Web Locks
+ * every tab may join, as before.
+ */
+export function joinClaim(token) {
+  const locks = globalThis.navigator?.locks;
+  const name = `anteroom:join:${token}`;
+  let release = null;
+  let queued = null;
+  const request = (options, onGranted) => new Promise((resolve) => {
+    locks.request(name, options, (lock) => {
+      if (!lock) return resolve(false);
+      resolve(true);
+      return onGranted();
+    }).catch(() => resolve(false));
+  });
+  return {
+    /** Takes the claim when no other tab holds it; true when this tab has it. */
+    take() {
+      queued?.abort();
+      queued = null;
+      if (!locks || release) return Promise.resolve(true);
+      return request({ ifAvailable: true }, () => new Promise((done) => {
+        release = () => {
+          release = null;
+          done();
+        };
+      }));
+    },
+    /** Calls `onFree` once the tab holding the claim lets go of it (left or closed). */
+    watch(onFree) {
+      if (!locks || queued) return;
+      queued = new AbortController();
+      request({ signal: queued.signal }, () => {
+        queued = null;
+        onFree();
+      });
+    },
+    release() {
+      queued?.abort();
+      queued = null;
+      release?.();
+    },
+  };
+}

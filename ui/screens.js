@@ -25,6 +25,7 @@ export function exitTarget(url) {
  * @param {boolean} [o.redirect] - go to exitUrl after a countdown
  * @param {{label: string, onClick: () => void}[]} [o.actions]
  * @param {string} [o.tone] - `info`, `warn` or `error`
+ * @returns {HTMLElement} the notice's card
  */
 export function showNotice({ state, title, lines = [], exitUrl = null, redirect = false, actions = [], tone = 'info' }) {
   const exit = exitTarget(exitUrl);
@@ -67,6 +68,7 @@ export function showNotice({ state, title, lines = [], exitUrl = null, redirect 
     };
     tick();
   }
+  return card;
 }
 
 /** The line saying why a meeting ended, and by whom. */

@@ -1,13 +1,14 @@
 // Who gets in and who is told why not: a locked meeting refuses a new
-// guest; deleted and expired links say so, before and while waiting; the
-// meeting's locale picks the language.
+// guest; deleted and expired links say so, before and while waiting; a link
+// without guest access says so at once; the meeting's locale picks the
+// language.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPermalink, hostStarts, launch, openPage, waitForState } from './helpers.mjs';
+import { createPermalink, hostStarts, launch, openPage, recordStates, statesSeen, waitForState } from './helpers.mjs';
 
 describe('access to permalink meetings in the prebuilt UI', () => {
   let server;
@@ -85,6 +86,22 @@ describe('access to permalink meetings in the prebuilt UI', () => {
     await fresh.goto(link.guestUrl);
     await waitForState(fresh, 'expired');
     for (const page of [guest, host, fresh]) await page.context().close();
+  });
+
+  it('with guest access off, the guest page says so at once, in the meeting\'s language', async () => {
+    for (const [locale, title] of [['en', 'Guest access is switched off'], ['de', 'Gastzugang ist ausgeschaltet'], ['fr', 'L’accès invité est désactivé']]) {
+      const link = await createPermalink(server, { options: { guest_token_available: false, custom_fields: { locale } } });
+      const guest = await openPage(browser);
+      await recordStates(guest);
+      await guest.goto(link.guestUrl);
+      // No host starts: the page must not wait for one to learn it.
+      await waitForState(guest, 'error');
+      assert.equal(await guest.textContent('.notice h1'), title);
+      assert.equal(await guest.$('.notice button'), null, 'nothing to try again');
+      assert.ok(!(await statesSeen(guest)).includes('waiting'), `states: ${await statesSeen(guest)}`);
+      assert.deepEqual(guest.errors, []);
+      await guest.context().close();
+    }
   });
 
   it('an unknown link gets the deleted-or-unknown page', async () => {

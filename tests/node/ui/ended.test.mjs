@@ -1,11 +1,12 @@
 // The screen after a permalink's meeting ended: it says who ended it ("You"
 // to the one who did), and offers the way to the next meeting: a guest goes
-// back to waiting, a host starts again with one click. The exit URL stays
-// reachable; leaving goes there at once.
+// back to waiting, a host starts again with one click; a deleted or expired
+// link offers neither. The exit URL stays reachable; leaving goes there at once.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { apiFetch } from '../lib/api.mjs';
 import { startServer } from '../lib/server.mjs';
 import { catchExit, createPermalink, hostStarts, launch, openPage, waitForState } from './helpers.mjs';
 
@@ -97,6 +98,46 @@ describe('the ended screen', () => {
     assert.equal(await guest.evaluate(() => document.body.dataset.state), 'ended');
     assert.doesNotMatch(await guest.textContent('.notice'), /Taking you on/);
     for (const page of [host, guest, other]) await page.context().close();
+  });
+
+  it('offers no next meeting once the link was deleted', async () => {
+    const link = await createPermalink(server);
+    const host = await openPage(browser);
+    await hostStarts(host, link);
+    const guest = await openPage(browser);
+    await guestJoins(guest, link);
+
+    const res = await apiFetch(server, `/permalink/${link.id}`, { method: 'DELETE' });
+    assert.equal(res.status, 200);
+    for (const page of [host, guest]) {
+      await waitForState(page, 'ended', WAIT);
+      assert.match(await page.textContent('.notice'), /The meeting link was deleted/);
+      assert.equal(await page.$('.notice button'), null, 'no Start again, no Wait for the next meeting');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice-title');
+    }
+    assert.deepEqual([...host.errors, ...guest.errors], []);
+    await host.context().close();
+    await guest.context().close();
+  });
+
+  it('offers no next meeting once the link has expired', async () => {
+    const link = await createPermalink(server, { expiresAt: new Date(Date.now() + 6000).toISOString() });
+    const host = await openPage(browser);
+    await hostStarts(host, link);
+    const guest = await openPage(browser);
+    await guestJoins(guest, link);
+    // The meeting outlives the expiry; once it ends, no new one can start.
+    await host.waitForTimeout(Math.max(0, Date.parse(link.response.permalink.expires_at) - Date.now() + 500));
+    await host.click('#ctl-leave');
+    await host.click('#dialog-end');
+    for (const page of [host, guest]) {
+      await waitForState(page, 'ended', WAIT);
+      await page.waitForSelector('.notice button', { state: 'detached', timeout: WAIT });
+      assert.equal(await page.evaluate(() => document.activeElement?.closest('.notice') !== null), true, 'focus stays on the notice');
+    }
+    assert.deepEqual([...host.errors, ...guest.errors], []);
+    await host.context().close();
+    await guest.context().close();
   });
 
   it('speaks German and French', async () => {

@@ -1,14 +1,16 @@
 // The same link open in two tabs of one browser: the second tab's lobby
 // says the meeting is already open in the other, joining there moves the
 // meeting over (the other tab says it was replaced), "Use here instead"
-// moves it back, and the others see one person throughout.
+// moves it back, and the others see one person throughout. Of two tabs
+// waiting on one guest link, only one goes in at the start.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startServer } from '../lib/server.mjs';
 import {
-  countsSeen, createPermalink, hostStarts, launch, openPage, recordCounts, remoteNames, waitForState, watchRequests,
+  bodyState, countsSeen, createPermalink, hostStarts, launch, openPage, pollUntil, recordCounts, remoteNames, waitForState,
+  watchRequests,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -83,5 +85,85 @@ describe('a second tab of the same link', () => {
     await second.waitForSelector('#lobby-elsewhere', { state: 'hidden', timeout: WAIT });
     assert.equal((await second.textContent('#lobby-submit')).trim(), 'Join meeting');
     await first.context().close();
+  });
+
+  /** Two tabs of one browser waiting on the guest link; the host starts; returns [in, out]. */
+  async function twoWaitingTabs(link) {
+    const first = await openPage(browser);
+    const second = await first.context().newPage();
+    second.errors = [];
+    second.on('pageerror', (err) => second.errors.push(String(err)));
+    for (const page of [first, second]) {
+      await page.goto(link.guestUrl);
+      await waitForState(page, 'waiting', WAIT);
+      await page.fill('#lobby-name', 'Bea');
+    }
+    const host = await openPage(browser);
+    await hostStarts(host, link);
+    const winner = await pollUntil(async () => {
+      for (const page of [first, second]) if (await bodyState(page) === 'meeting') return page;
+      return null;
+    }, { timeout: WAIT, what: 'one tab in the meeting' });
+    const loser = winner === first ? second : first;
+    await host.waitForSelector('.tile:not(.self) .tile-name >> text=Bea', { timeout: WAIT });
+    return { host, winner, loser };
+  }
+
+  it('guest link: two waiting tabs, only one goes in; the other offers Join here', async () => {
+    const link = await createPermalink(server);
+    const { host, winner, loser } = await twoWaitingTabs(link);
+    await loser.waitForSelector('#lobby-elsewhere:not([hidden])', { timeout: WAIT });
+    // Time for a second join to show, if there were one.
+    await host.waitForTimeout(2000);
+    assert.equal(await bodyState(loser), 'lobby');
+    assert.match(await loser.textContent('#lobby-elsewhere'), /already in this meeting in another tab/);
+    assert.equal((await loser.textContent('#lobby-submit')).trim(), 'Join here');
+    assert.deepEqual(await remoteNames(host), ['Bea']);
+
+    // By keyboard, the other tab takes the meeting over, still as one guest.
+    await loser.focus('#lobby-submit');
+    await loser.keyboard.press('Enter');
+    await waitForState(loser, 'meeting', WAIT);
+    await waitForState(winner, 'replaced', WAIT);
+    await loser.waitForSelector('.tile:not(.self) .tile-name >> text=Ann', { timeout: WAIT });
+    assert.deepEqual(await remoteNames(host), ['Bea']);
+    assert.deepEqual([...host.errors, ...winner.errors, ...loser.errors], []);
+    await host.context().close();
+    await winner.context().close();
+  });
+
+  it('guest link: when the tab that went in is closed, the other may join', async () => {
+    const link = await createPermalink(server);
+    const { host, winner, loser } = await twoWaitingTabs(link);
+    await loser.waitForSelector('#lobby-elsewhere:not([hidden])', { timeout: WAIT });
+    await winner.close();
+    await loser.waitForSelector('#lobby-elsewhere', { state: 'hidden', timeout: WAIT });
+    assert.equal((await loser.textContent('#lobby-submit')).trim(), 'Join meeting');
+    await loser.click('#lobby-submit');
+    await waitForState(loser, 'meeting', WAIT);
+    assert.deepEqual([...host.errors, ...loser.errors], []);
+    await host.context().close();
+    await loser.context().close();
+  });
+
+  it('guest link: after an end, the next start again takes one tab in', async () => {
+    const link = await createPermalink(server);
+    const { host, winner, loser } = await twoWaitingTabs(link);
+    await host.click('#ctl-leave');
+    await host.click('#dialog-end');
+    await waitForState(winner, 'ended', WAIT);
+    await winner.click('text=Wait for the next meeting');
+    await waitForState(winner, 'waiting', WAIT);
+    await waitForState(loser, 'waiting', WAIT);
+    await host.click('text=Start again');
+    await waitForState(host, 'meeting', WAIT);
+    await host.waitForSelector('.tile:not(.self) .tile-name >> text=Bea', { timeout: WAIT });
+    await host.waitForTimeout(2000);
+    assert.deepEqual(await remoteNames(host), ['Bea']);
+    const states = [await bodyState(winner), await bodyState(loser)].sort();
+    assert.deepEqual(states, ['lobby', 'meeting']);
+    assert.deepEqual([...host.errors, ...winner.errors, ...loser.errors], []);
+    await host.context().close();
+    await winner.context().close();
   });
 });
