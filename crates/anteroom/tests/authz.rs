@@ -155,7 +155,7 @@ impl World {
             .expect(201)
             .str("/permalink/user_token");
         let host_ak = app
-            .send(Method::POST, &format!("/permalink/{ut}"), None, None)
+            .start_permalink(&ut)
             .await
             .expect(201)
             .str("/access_key");
@@ -580,15 +580,7 @@ async fn nothing_a_guest_or_access_key_reaches_shows_a_host_token() {
     .await;
 
     // The second host joins too, and a third host is added: still nothing.
-    let second = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{}", world.ut2),
-            None,
-            None,
-        )
-        .await
-        .expect(201);
+    let second = app.start_permalink(&world.ut2).await.expect(201);
     secrets.access_keys.push(second.str("/access_key"));
     let third = app
         .post(
@@ -599,10 +591,7 @@ async fn nothing_a_guest_or_access_key_reaches_shows_a_host_token() {
         .expect(201)
         .str("/permalink/user_token");
     secrets.user_tokens.push(third.clone());
-    let joined = app
-        .send(Method::POST, &format!("/permalink/{third}"), None, None)
-        .await
-        .expect(201);
+    let joined = app.start_permalink(&third).await.expect(201);
     secrets.access_keys.push(joined.str("/access_key"));
     scan(
         app,
@@ -614,15 +603,7 @@ async fn nothing_a_guest_or_access_key_reaches_shows_a_host_token() {
 
     // A host's own start call shows its own access key and nothing of
     // the other hosts; meeting info by a user token shows no token.
-    let start = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{}", world.ut),
-            None,
-            None,
-        )
-        .await
-        .expect(201);
+    let start = app.start_permalink(&world.ut).await.expect(201);
     let own = start.str("/access_key");
     for other in [&world.ut2, &third] {
         assert!(!start.text.contains(other.as_str()), "{}", start.text);

@@ -10,7 +10,6 @@ use anteroom_api::events::{HubEvent, RoomEvent};
 use anteroom_api::wire::room::RoomView;
 use anteroom_domain::{EndReason, MeetingId, Timeouts};
 use common::{TestApp, millis, next_event, received};
-use reqwest::Method;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::broadcast;
@@ -54,9 +53,7 @@ async fn guest(app: &TestApp, token: &str) -> Value {
 /// Starts a permalink's meeting as its first host.
 async fn start_permalink(app: &TestApp, permalink: &Value) -> (u16, Value) {
     let token = permalink["permalink"]["user_token"].as_str().expect("ut");
-    let reply = app
-        .send(Method::POST, &format!("/permalink/{token}"), None, None)
-        .await;
+    let reply = app.start_permalink(token).await;
     (reply.status.as_u16(), reply.body)
 }
 

@@ -235,16 +235,7 @@ async fn host_starts_guests_wait_then_join() {
     assert_eq!(early.body["error"], "meeting not started");
 
     // The host starts: a full room response with a fresh access key.
-    let start = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let start = app.start_permalink(&user_token).await.expect(201).body;
     let access_key = start["access_key"].as_str().expect("access key").to_owned();
     assert_eq!(start["room"]["id"], id.as_str());
     assert_eq!(start["room"]["guest_token"], guest_token.as_str());
@@ -264,16 +255,7 @@ async fn host_starts_guests_wait_then_join() {
     );
 
     // A second start joins the same meeting with another access key.
-    let again = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let again = app.start_permalink(&user_token).await.expect(201).body;
     assert_ne!(again["access_key"], start["access_key"]);
     assert_eq!(again["room"]["started_at"], start["room"]["started_at"]);
 
@@ -346,25 +328,11 @@ async fn hosts_can_be_added_and_removed() {
         .expect_error(400);
 
     // The new host can start; after removal the token is dead at once.
-    app.send(
-        Method::POST,
-        &format!("/permalink/{second_token}"),
-        None,
-        None,
-    )
-    .await
-    .expect(201);
+    app.start_permalink(second_token).await.expect(201);
     app.delete(&format!("/permalink/{id}/users/{second_token}"))
         .await
         .expect(200);
-    app.send(
-        Method::POST,
-        &format!("/permalink/{second_token}"),
-        None,
-        None,
-    )
-    .await
-    .expect_error(404);
+    app.start_permalink(second_token).await.expect_error(404);
     app.get_anon(&format!("/permalink/{second_token}"))
         .await
         .expect_error(404);
@@ -372,14 +340,7 @@ async fn hosts_can_be_added_and_removed() {
         .await
         .expect_error(404);
     // The first host still works.
-    app.send(
-        Method::POST,
-        &format!("/permalink/{first_token}"),
-        None,
-        None,
-    )
-    .await
-    .expect(201);
+    app.start_permalink(first_token).await.expect(201);
 }
 
 #[tokio::test]
@@ -389,16 +350,7 @@ async fn delete_kills_every_token_and_the_running_meeting() {
     let id = permalink["permalink"]["id"].as_str().expect("id");
     let user_token = permalink["permalink"]["user_token"].as_str().expect("ut");
     let guest_token = permalink["permalink"]["guest_token"].as_str().expect("gt");
-    let start = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let start = app.start_permalink(user_token).await.expect(201).body;
     let access_key = start["access_key"].as_str().expect("ak");
 
     let deleted = app.delete(&format!("/permalink/{id}")).await.expect(200);
@@ -411,14 +363,7 @@ async fn delete_kills_every_token_and_the_running_meeting() {
     app.get_anon(&format!("/permalink/{guest_token}"))
         .await
         .expect_error(404);
-    app.send(
-        Method::POST,
-        &format!("/permalink/{user_token}"),
-        None,
-        None,
-    )
-    .await
-    .expect_error(404);
+    app.start_permalink(user_token).await.expect_error(404);
     app.post_anon(&format!("/guests/{guest_token}"), json!({"name": "Gus"}))
         .await
         .expect_error(404);
@@ -438,30 +383,12 @@ async fn updates_apply_from_the_next_meeting() {
     let permalink = app.create_permalink(json!({"name": "Before"})).await;
     let id = permalink["permalink"]["id"].as_str().expect("id");
     let user_token = permalink["permalink"]["user_token"].as_str().expect("ut");
-    let start = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let start = app.start_permalink(user_token).await.expect(201).body;
     app.put(&format!("/permalink/{id}"), json!({"name": "After"}))
         .await
         .expect(200);
 
-    let join = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let join = app.start_permalink(user_token).await.expect(201).body;
     assert_eq!(
         join["room"]["name"], "Before",
         "the running meeting keeps its name"
@@ -469,16 +396,7 @@ async fn updates_apply_from_the_next_meeting() {
 
     let key = start["access_key"].as_str().expect("ak");
     app.delete_anon(&format!("/rooms/{key}")).await.expect(204);
-    let next = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let next = app.start_permalink(user_token).await.expect(201).body;
     assert_eq!(next["room"]["name"], "After");
 }
 
@@ -578,16 +496,7 @@ async fn a_plain_room_cannot_take_a_permalinks_id() {
     let refused = app.post("/rooms", plain.clone()).await.expect_error(409);
     let message = refused.body["error"].as_str().expect("message");
     assert!(message.contains("permalink"), "{message}");
-    let start = app
-        .send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201)
-        .body;
+    let start = app.start_permalink(&user_token).await.expect(201).body;
     app.post("/rooms", plain.clone()).await.expect_error(409);
 
     // The permalink's meeting kept its own name and options.

@@ -291,11 +291,7 @@ async fn a_permalinks_users_are_listed_by_its_id() {
     app.get(&format!("/rooms/{id}/users"))
         .await
         .expect_error(404);
-    let host = app
-        .send(Method::POST, &format!("/permalink/{token}"), None, None)
-        .await
-        .expect(201)
-        .body;
+    let host = app.start_permalink(token).await.expect(201).body;
     assert!(app.connect(&host).await);
     let users = app
         .get(&format!("/rooms/{id}/users"))

@@ -37,14 +37,7 @@ impl Scratch {
             .as_str()
             .expect("gt")
             .to_owned();
-        app.send(
-            Method::POST,
-            &format!("/permalink/{user_token}"),
-            None,
-            None,
-        )
-        .await
-        .expect(201);
+        app.start_permalink(&user_token).await.expect(201);
         let room = app.create_room("scratch-room", "Sam").await;
         Self {
             pid,
@@ -267,16 +260,7 @@ impl Kept {
     /// Everything still works: the permalink starts, guests join both
     /// meetings, messages go out, the lists answer.
     pub async fn assert_working(&self, app: &TestApp) {
-        let start = app
-            .send(
-                Method::POST,
-                &format!("/permalink/{}", self.user_token),
-                None,
-                None,
-            )
-            .await
-            .expect(201)
-            .body;
+        let start = app.start_permalink(&self.user_token).await.expect(201).body;
         assert_eq!(start["room"]["name"], "Keep");
         assert_eq!(start["options"]["background_color"], "#123456");
         app.post_anon(

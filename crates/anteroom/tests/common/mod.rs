@@ -243,6 +243,12 @@ impl TestApp {
         self.post("/permalink", body).await.expect(201).body
     }
 
+    /// `POST /permalink/<user_token>`: a host starts or joins its meeting.
+    pub async fn start_permalink(&self, user_token: &str) -> Reply {
+        let path = format!("/permalink/{user_token}");
+        self.send(Method::POST, &path, None, None).await
+    }
+
     /// Starts a room meeting for a user; returns the room response.
     pub async fn create_room(&self, room_id: &str, user: &str) -> Value {
         let body = serde_json::json!({"id": room_id, "name": "Room", "user": {"name": user}});
