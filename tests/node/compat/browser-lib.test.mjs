@@ -32,23 +32,13 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/browser.mjs';
 
 import { startServer } from '../lib/server.mjs';
 import { apiFetch } from '../lib/api.mjs';
 import { ISO_MS_Z, TOKEN, checkRoomResponse } from '../lib/contract.mjs';
 
 const TIMEOUT = 20_000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Launch flags from /work/shared/notes/webrtc-on-these-machines.md (playwright adds --headless).
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-];
-
 const require = createRequire(import.meta.url);
 const EYESON_DIR = path.dirname(require.resolve('eyeson/package.json'));
 const EYESON_VERSION = require('eyeson/package.json').version;
@@ -109,7 +99,7 @@ const consoleLog = [];
 before(async () => {
   srv = await startServer();
   pages = await startPageServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
   context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 }, { timeout: TIMEOUT });
 

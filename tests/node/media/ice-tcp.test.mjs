@@ -6,12 +6,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 
-import { startServer } from '../lib/server.mjs';
-import {
-  CHROMIUM, CHROMIUM_ARGS, enter, joinedPage, mediaStats, pollUntil, selectedPair,
-} from './peers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { enter, joinedPage, mediaStats, pollUntil, selectedPair } from './peers.mjs';
 
 const NO_UDP = '--webrtc-ip-handling-policy=disable_non_proxied_udp';
 
@@ -19,15 +16,8 @@ describe('media over ICE-TCP when the browser may not use UDP', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, NO_UDP] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser({ args: [NO_UDP] })));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('two participants exchange video and audio over the server\'s TCP port', async () => {
     const tcpPort = Number(new URL(`tcp://${server.ready.tcp}`).port);

@@ -1,5 +1,4 @@
-// Shared steps of the media tests: Chromium with the fake camera and
-// microphone, pages that join a room through the JS client
+// Shared steps of the media tests: pages that join a room through the JS client
 // (`/app/client/anteroom.js`), and their inbound media counted from
 // `getStats()`.
 //
@@ -14,14 +13,6 @@ import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-];
 export const WAIT = 20_000;
 
 /** Makes (or joins) the room `id` as a new user; returns the room response. */

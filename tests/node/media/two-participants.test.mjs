@@ -6,12 +6,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 
-import { startServer } from '../lib/server.mjs';
-import {
-  CHROMIUM, CHROMIUM_ARGS, WAIT, enter, joinedPage, mediaStats, pollUntil,
-} from './peers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { WAIT, enter, joinedPage, mediaStats, pollUntil } from './peers.mjs';
 
 const WINDOW_MS = 2_500;
 
@@ -19,15 +16,8 @@ describe('media through the embedded SFU', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('two participants decode each other\'s video and receive each other\'s audio', async () => {
     assert.ok(server.udp, 'the ready line names the UDP socket');

@@ -7,22 +7,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
-import { startServer } from '../lib/server.mjs';
-import { createPermalink, hostStarts, launch, openPage, recordStates, statesSeen, waitForState } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { createPermalink, hostStarts, openPage, recordStates, statesSeen, waitForState } from './helpers.mjs';
 
 describe('access to permalink meetings in the prebuilt UI', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('after a lock, a new guest gets the locked screen', async () => {
     const link = await createPermalink(server, { options: { lock_available: true } });
@@ -137,15 +130,8 @@ describe('options that shape the meeting screen', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('hide_chat, show_names, guest_token_available and kick_available switch their parts off', async () => {
     const link = await createPermalink(server, {

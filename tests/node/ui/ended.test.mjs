@@ -7,33 +7,18 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
-import { startServer } from '../lib/server.mjs';
-import { catchExit, createPermalink, hostStarts, launch, openPage, waitForState } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { catchExit, createPermalink, guestJoins, hostStarts, openPage, waitForState } from './helpers.mjs';
 
 const WAIT = 25_000;
 const EXIT = 'https://exit.example/after';
-
-async function guestJoins(page, link, name = 'Bea') {
-  await page.goto(link.guestUrl);
-  await waitForState(page, 'lobby', WAIT);
-  await page.fill('#lobby-name', name);
-  await page.click('#lobby-submit');
-  await waitForState(page, 'meeting', WAIT);
-}
 
 describe('the ended screen', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('says who ended it, and leads guest and host into the next meeting', async () => {
     const link = await createPermalink(server);

@@ -1,22 +1,21 @@
-// Shared setup of the prebuilt UI's browser tests: Debian's Chromium with
-// fake devices (flags from shared/notes/webrtc-on-these-machines.md), pages
-// that record their errors, and permalinks made through the API.
-
-import { chromium } from 'playwright-core';
+// Shared steps of the prebuilt UI's browser tests: pages that record their
+// errors, permalinks made through the API, hosts starting and guests
+// joining. Chromium itself is launched as lib/browser.mjs says.
 
 import { apiFetch } from '../lib/api.mjs';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-];
+import { launchChromium } from '../lib/browser.mjs';
 
 export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return launchChromium();
+}
+
+/** A guest opens the guest link of a running meeting and joins as `name`. */
+export async function guestJoins(page, link, name = 'Bea', timeout = 25_000) {
+  await page.goto(link.guestUrl);
+  await waitForState(page, 'lobby', timeout);
+  await page.fill('#lobby-name', name);
+  await page.click('#lobby-submit');
+  await waitForState(page, 'meeting', timeout);
 }
 
 /** A page in its own context (its own storage), recording page errors and CSP reports. */

@@ -5,8 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
-import { createPermalink, launch, openPage, waitForChat, waitForState } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { createPermalink, openPage, waitForChat, waitForState } from './helpers.mjs';
 
 /** Presses Tab until the element matching `selector` has focus; returns the presses needed. */
 async function tabTo(page, selector, limit = 25) {
@@ -21,15 +21,8 @@ describe('the prebuilt UI by keyboard', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('starts a meeting and chats without a mouse', async () => {
     const link = await createPermalink(server);

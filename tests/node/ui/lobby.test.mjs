@@ -6,9 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  createPermalink, launch, openTrackedPage, pollUntil, selfVideoLive, slowMedia, waitForMediaBothKinds, waitForState,
+  createPermalink, guestJoins, openTrackedPage, pollUntil, selfVideoLive, slowMedia,
+  waitForMediaBothKinds, waitForState,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -17,15 +18,8 @@ describe('the lobby', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('a host who starts at once still sends camera and microphone', async () => {
     const link = await createPermalink(server);
@@ -75,11 +69,7 @@ describe('the lobby', () => {
     await again.close();
 
     const guest = await openTrackedPage(browser);
-    await guest.goto(link.guestUrl);
-    await waitForState(guest, 'lobby', WAIT);
-    await guest.fill('#lobby-name', 'Bea Guest');
-    await guest.click('#lobby-submit');
-    await waitForState(guest, 'meeting', WAIT);
+    await guestJoins(guest, link, 'Bea Guest');
     await guest.click('#ctl-leave');
     await waitForState(guest, 'left', WAIT);
     await guest.goto(link.guestUrl);

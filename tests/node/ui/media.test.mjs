@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  createPermalink, hostStarts, inbound, launch, openTrackedPage, pollUntil, waitForMediaBothKinds, waitForState,
+  createPermalink, hostStarts, inbound, openTrackedPage, pollUntil, waitForMediaBothKinds,
+  waitForState,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -39,15 +40,8 @@ describe('media in the prebuilt UI', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('permalink: each side decodes the other and receives audio', async () => {
     const link = await createPermalink(server);

@@ -6,10 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  createPermalink, hostStarts, inboundFrameSize, launch, layersSent, openPage, openTrackedPage, pollUntil, recordLayers,
-  waitForState,
+  createPermalink, guestJoins, hostStarts, inboundFrameSize, layersSent, openPage, openTrackedPage,
+  pollUntil, recordLayers, waitForState,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -27,15 +27,8 @@ describe('the meeting screen', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('asks for the small layer on small tiles and auto on large ones, only on change', async () => {
     const link = await createPermalink(server);
@@ -43,11 +36,7 @@ describe('the meeting screen', () => {
     await recordLayers(host);
     await hostStarts(host, link);
     const guest = await openPage(browser);
-    await guest.goto(link.guestUrl);
-    await waitForState(guest, 'lobby', WAIT);
-    await guest.fill('#lobby-name', 'Bea');
-    await guest.click('#lobby-submit');
-    await waitForState(guest, 'meeting', WAIT);
+    await guestJoins(guest, link, 'Bea');
     await host.waitForSelector('.tile:not(.self):not(.screen) video:not([hidden])', { timeout: WAIT });
     await pollUntil(async () => (await inboundFrameSize(host)).width > 0, { timeout: WAIT, what: 'frames of the guest' });
 

@@ -7,10 +7,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  catchExit, createPermalink, hostStarts, launch, openPage, readStateTime, sendChat, stampState, stats, waitForChat,
-  waitForState,
+  catchExit, createPermalink, hostStarts, openPage, readStateTime, sendChat, stampState, stats,
+  waitForChat, waitForState,
 } from './helpers.mjs';
 
 const EXIT = 'https://exit.example/after-meeting';
@@ -19,15 +19,8 @@ describe('permalink journey in the prebuilt UI', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('takes a waiting guest in at the start, carries chat, and ends for all', async () => {
     const link = await createPermalink(server, { options: { exit_url: EXIT } });

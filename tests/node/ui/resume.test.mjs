@@ -5,10 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  countsSeen, createPermalink, framesRise, hostStarts, launch, openTrackedPage, recordCounts, recordStates,
-  remoteNames, statesSeen, waitForState, watchRequests,
+  countsSeen, createPermalink, framesRise, guestJoins, hostStarts, openTrackedPage, recordCounts,
+  recordStates, remoteNames, statesSeen, waitForState, watchRequests,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -21,15 +21,8 @@ describe('reloading the meeting tab', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('brings guest and host back as themselves, with media, and leaving forgets it', async () => {
     const link = await createPermalink(server);
@@ -38,11 +31,7 @@ describe('reloading the meeting tab', () => {
     await hostStarts(host, link);
     const guest = await openTrackedPage(browser);
     await recordStates(guest);
-    await guest.goto(link.guestUrl);
-    await waitForState(guest, 'lobby', WAIT);
-    await guest.fill('#lobby-name', 'Bea');
-    await guest.click('#lobby-submit');
-    await waitForState(guest, 'meeting', WAIT);
+    await guestJoins(guest, link, 'Bea');
     await host.waitForFunction(() => document.querySelector('.count')?.textContent.startsWith('2'), null, { timeout: WAIT });
     assert.ok(JSON.parse(await stored(guest, link.guestToken)).accessKey, 'the guest tab keeps its session');
 

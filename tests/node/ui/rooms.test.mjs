@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { apiFetch } from '../lib/api.mjs';
-import { startServer } from '../lib/server.mjs';
-import { bodyState, launch, openPage, waitForState } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
+import { bodyState, openPage, waitForState } from './helpers.mjs';
 
 async function createRoom(server, name = 'Ann', options = {}) {
   const res = await apiFetch(server, '/rooms', {
@@ -36,15 +36,8 @@ describe('room links in the prebuilt UI', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('joins by access key and by guest link, and a host can remove a guest', async () => {
     const room = await createRoom(server);

@@ -7,10 +7,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  bodyState, countsSeen, createPermalink, hostStarts, launch, openPage, pollUntil, recordCounts, remoteNames, waitForState,
-  watchRequests,
+  bodyState, countsSeen, createPermalink, guestJoins, hostStarts, openPage, pollUntil, recordCounts,
+  remoteNames, waitForState, watchRequests,
 } from './helpers.mjs';
 
 const WAIT = 25_000;
@@ -19,26 +19,15 @@ describe('a second tab of the same link', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('host link: moves the meeting over and back, never as two people', async () => {
     const link = await createPermalink(server);
     const first = await openPage(browser);
     await hostStarts(first, link);
     const guest = await openPage(browser);
-    await guest.goto(link.guestUrl);
-    await waitForState(guest, 'lobby', WAIT);
-    await guest.fill('#lobby-name', 'Bea');
-    await guest.click('#lobby-submit');
-    await waitForState(guest, 'meeting', WAIT);
+    await guestJoins(guest, link, 'Bea');
     await recordCounts(guest);
 
     const second = await first.context().newPage();

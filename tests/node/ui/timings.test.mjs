@@ -9,9 +9,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from '../lib/server.mjs';
+import { startServerAndBrowser, stopServerAndBrowser } from '../lib/browser.mjs';
 import {
-  createPermalink, hostStarts, inbound, launch, openTrackedPage, pollUntil, readStateTime, stampState, stats, waitForState,
+  createPermalink, hostStarts, inbound, openTrackedPage, pollUntil, readStateTime, stampState, stats,
+  waitForState,
 } from './helpers.mjs';
 
 const RUNS = Number(process.env.ANTEROOM_TIMING_RUNS || 5);
@@ -25,15 +26,8 @@ describe('P1/P2 timings', () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it(`permalink journey ${RUNS} times`, async () => {
     const p1 = [];
